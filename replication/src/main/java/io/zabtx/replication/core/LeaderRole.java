@@ -100,6 +100,11 @@ final class LeaderRole {
     }
   }
 
+  /** Called once on election: a single-voter ensemble is its own quorum. */
+  void start(Output out) {
+    maybeDecideEpoch(out);
+  }
+
   private void onFollowerInfo(FollowerInfo fi, Output out) {
     boolean observer = config.observers().contains(fi.from());
     if (fi.seq() != 0 || fi.observer() != observer) {
@@ -113,6 +118,11 @@ final class LeaderRole {
       sendLeaderInfo(s, out);
       return;
     }
+    maybeDecideEpoch(out);
+  }
+
+  /** Rule 4: once a quorum reported, the new epoch is max(acceptedEpoch) + 1. */
+  private void maybeDecideEpoch(Output out) {
     int voters = 1; // this leader
     long max = core.acceptedEpoch();
     for (LearnerSession o : sessions.values()) {
@@ -129,6 +139,7 @@ final class LeaderRole {
     for (LearnerSession o : sessions.values()) {
       sendLeaderInfo(o, out);
     }
+    maybeStartSync(out);
   }
 
   private void sendLeaderInfo(LearnerSession s, Output out) {
@@ -168,7 +179,12 @@ final class LeaderRole {
     if (a.fresh() && !s.observer) {
       epochAcks.add(s.sid);
     }
-    if (epochAcks.size() + 1 >= config.quorum()) {
+    maybeStartSync(out);
+  }
+
+  /** Sync begins once a quorum (this leader included) accepted the epoch. */
+  private void maybeStartSync(Output out) {
+    if (!syncStarted && epoch >= 0 && epochAcks.size() + 1 >= config.quorum()) {
       syncStarted = true;
       core.currentEpoch(epoch, out);
       out.sendAfterSync(new LocalSynced(config.sid(), config.sid(), term, core.lastZxid(), true));
@@ -215,6 +231,7 @@ final class LeaderRole {
     }
     if (established) {
       sendUpToDate(s, out);
+      advanceCommit(out); // the late joiner's ack may complete a quorum for pending proposals
     } else if (!s.observer) {
       newLeaderAcks.add(s.sid);
       checkEstablished(out);

@@ -42,7 +42,7 @@ final class LearnerRole {
   private final ZabCore core;
   private final ZabConfig config;
   private final long leader;
-  private final long session;
+  private long session;
   private final boolean observer;
   private Phase phase = Phase.DISCOVERY;
   private long sendSeq;
@@ -57,7 +57,6 @@ final class LearnerRole {
     this.core = core;
     this.config = core.config();
     this.leader = leader;
-    this.session = core.random().nextLong();
     this.observer = !config.isVoter();
   }
 
@@ -67,6 +66,17 @@ final class LearnerRole {
 
   void start(Output out) {
     phaseStartTick = core.now();
+    openSession(out);
+  }
+
+  /**
+   * Opens a fresh session with FOLLOWERINFO. Also used to retry when the leader has not answered
+   * yet: it may still have been finishing its own election and dropped the first attempt.
+   */
+  private void openSession(Output out) {
+    session = core.random().nextLong();
+    sendSeq = 0;
+    recvSeq = 0;
     lastHeardTick = core.now();
     out.send(
         new FollowerInfo(config.sid(), leader, session, sendSeq++, core.acceptedEpoch(), observer));
@@ -266,6 +276,13 @@ final class LearnerRole {
   void tick(Output out) {
     long now = core.now();
     boolean syncing = phase == Phase.DISCOVERY || phase == Phase.SYNC;
+    if (phase == Phase.DISCOVERY
+        && recvSeq == 0
+        && now - lastHeardTick >= config.electionResendTicks()
+        && now - phaseStartTick <= config.initLimitTicks()) {
+      openSession(out);
+      return;
+    }
     if (syncing && now - phaseStartTick > config.initLimitTicks()) {
       core.lookAgain("no sync from leader " + leader + " within initLimit", out);
     } else if (now - lastHeardTick > config.syncLimitTicks()) {

@@ -261,6 +261,7 @@ public final class ZabCore {
       role = Role.LEADING;
       leading = new LeaderRole(this, ++leaderTerm);
       out.roleChange(new Output.RoleChange(Role.LEADING, leader, -1));
+      leading.start(out);
       LOG.log(
           Level.DEBUG, "server {0}: elected leader in round {1}", config.sid(), election.round());
     } else {
