@@ -115,6 +115,20 @@ final class LeaderRole {
         new LearnerSession(fi.from(), fi.session(), observer, fi.acceptedEpoch(), core.now());
     sessions.put(fi.from(), s); // a new session replaces any older one of the same learner
     if (epoch >= 0) {
+      if (!observer && fi.acceptedEpoch() > epoch) {
+        // The voter promised a later epoch to a candidate that failed; it will never ack ours.
+        // Left alone it could never rejoin while this leader lives, so make room for an epoch
+        // above its promise (the next discovery counts it). This happens at most once per promise.
+        core.lookAgain(
+            "voter "
+                + fi.from()
+                + " promised epoch "
+                + fi.acceptedEpoch()
+                + ", above this leader's "
+                + epoch,
+            out);
+        return;
+      }
       sendLeaderInfo(s, out);
       return;
     }

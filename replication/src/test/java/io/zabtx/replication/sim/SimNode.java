@@ -101,6 +101,16 @@ public final class SimNode {
 
   void handle(Output out) {
     sim.steps++;
+    if (out.roleChange() != null
+        && out.roleChange().role() == io.zabtx.replication.core.Role.LOOKING) {
+      sim.count("lookAgain");
+    }
+    if (out.establishedEpoch() >= 0) {
+      sim.count("established");
+    }
+    if (out.restore() != null) {
+      sim.count("snapshot.restored");
+    }
     if (out.roleChange() != null || !out.persist().isEmpty()) {
       sim.trace("node %d: role=%s persist=%s", sid, out.roleChange(), out.persist());
     }
@@ -120,6 +130,12 @@ public final class SimNode {
       applyQueue.add(new PendingApply(disk.writtenOps, e, null));
     }
     sim.checker().onOutput(this, out);
+    if (!out.persist().isEmpty()
+        && sim.faultsOn()
+        && sim.chance(sim.options().crashOnWriteProb())) {
+      sim.count("crash.rightAfterWrite");
+      sim.schedule(sim.now(), () -> sim.crashAndLaterRestart(sid));
+    }
     if (disk.hasPending() && !syncScheduled) {
       syncScheduled = true;
       int incarnationNow = incarnation;
@@ -164,6 +180,7 @@ public final class SimNode {
         && stateMachine.appliedZxid <= core.commitZxid()) {
       Snapshot s = stateMachine.snapshot();
       disk.saveSnapshot(s);
+      sim.count("snapshot.taken");
       core.snapshotTaken(s);
     }
   }

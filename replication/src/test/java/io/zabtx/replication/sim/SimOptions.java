@@ -15,6 +15,8 @@ import java.util.random.RandomGenerator;
  * @param fsyncDelayMax longest time an fsync takes
  * @param lossProb chance a message is silently lost
  * @param crashProb chance per tick that some node crashes
+ * @param crashOnWriteProb chance that a node crashes right after it issued writes, before they are
+ *     synced (aims crashes at the windows between persist, fsync and send)
  * @param partitionProb chance per tick that a partition starts (symmetric or one-way)
  * @param breakProb chance per tick that a connection breaks, losing what it carried
  * @param reorderProb chance that a message caught in a break arrives later, out of order
@@ -34,6 +36,7 @@ public record SimOptions(
     int fsyncDelayMax,
     double lossProb,
     double crashProb,
+    double crashOnWriteProb,
     double partitionProb,
     double breakProb,
     double reorderProb,
@@ -59,6 +62,7 @@ public record SimOptions(
         r.nextInt(0, 12),
         pickD(r, 0, 0, 0.001, 0.01),
         pickD(r, 0, 0.002, 0.01, 0.03),
+        pickD(r, 0, 0, 0.0005, 0.002, 0.01),
         pickD(r, 0, 0.003, 0.01, 0.03),
         pickD(r, 0, 0.01, 0.05),
         pickD(r, 0, 0.3, 0.8),
@@ -74,7 +78,7 @@ public record SimOptions(
   /** A calm run: no faults, short delays; directed scenarios add their own faults. */
   public static SimOptions calm(int voters, int observers) {
     return new SimOptions(
-        voters, observers, 2, 4, 3, 0, 0, 0, 0, 0, 0, 0, false, 0, 0xFFFF_FFFFL, 64, 50);
+        voters, observers, 2, 4, 3, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, 0xFFFF_FFFFL, 64, 50);
   }
 
   private static int pick(RandomGenerator r, int... values) {

@@ -63,6 +63,10 @@ public final class Simulation {
   private long acceptedProposals;
   long steps;
   long events;
+
+  /** Coverage counters: how often each interesting situation happened in this run. */
+  final java.util.Map<String, Long> stats = new TreeMap<>();
+
   long crashes;
   long partitions;
 
@@ -113,7 +117,8 @@ public final class Simulation {
       long partitions,
       long messagesSent,
       long messagesDropped,
-      long epochs) {}
+      long epochs,
+      java.util.Map<String, Long> stats) {}
 
   /** Safety phase with faults, then liveness on a healed ensemble. */
   public Result run() {
@@ -129,6 +134,7 @@ public final class Simulation {
       }
     }
     awaitLiveness();
+    stats.put("messages.reorderedAcrossReconnect", network.reordered);
     return new Result(
         seed,
         options,
@@ -139,7 +145,8 @@ public final class Simulation {
         partitions,
         network.sent,
         network.dropped,
-        checker.leaderByEpoch().size());
+        checker.leaderByEpoch().size(),
+        stats);
   }
 
   /**
@@ -285,7 +292,15 @@ public final class Simulation {
     if (n.isUp()) {
       trace("crash %d", sid);
       crashes++;
+      count(n.disk.hasPending() ? "crash.unsyncedWrites" : "crash.clean");
+      if (n.core().role() == Role.LEADING && !n.core().isEstablishedLeader()) {
+        count("crash.leaderInDiscoveryOrSync");
+      }
+      long torn = n.disk.tornTails;
       n.crash();
+      if (n.disk.tornTails > torn) {
+        count("crash.tornTail");
+      }
     }
   }
 
@@ -412,7 +427,14 @@ public final class Simulation {
       return;
     }
     trace("deliver %s", m);
+    if (m instanceof Message.SyncStart ss) {
+      count("sync." + ss.mode());
+    }
     n.handle(n.core().step(m));
+  }
+
+  void count(String what) {
+    stats.merge(what, 1L, Long::sum);
   }
 
   void trace(String format, Object... args) {
@@ -464,21 +486,30 @@ public final class Simulation {
         });
   }
 
+  boolean faultsOn() {
+    return faults;
+  }
+
+  /** Crashes a node now and restarts it after a random down time (if still in the fault phase). */
+  void crashAndLaterRestart(long victim) {
+    if (!nodes.get(victim).isUp()) {
+      return;
+    }
+    crash(victim);
+    long downTicks = random.nextInt(1, 300);
+    schedule(
+        now + downTicks * TICK,
+        () -> {
+          if (faults) {
+            restart(victim);
+          }
+        });
+  }
+
   private void injectFaults() {
     List<Long> sids = new ArrayList<>(nodes.keySet());
     if (chance(options.crashProb())) {
-      long victim = sids.get(random.nextInt(sids.size()));
-      if (nodes.get(victim).isUp()) {
-        crash(victim);
-        long downTicks = random.nextInt(5, 300);
-        schedule(
-            now + downTicks * TICK,
-            () -> {
-              if (faults) {
-                restart(victim);
-              }
-            });
-      }
+      crashAndLaterRestart(sids.get(random.nextInt(sids.size())));
     }
     if (chance(options.partitionProb())) {
       partitions++;

@@ -34,6 +34,7 @@ class SimulationTest {
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicLong steps = new AtomicLong();
     AtomicLong committed = new AtomicLong();
+    java.util.Map<String, Long> stats = new java.util.concurrent.ConcurrentSkipListMap<>();
     long start = System.nanoTime();
     seeds.parallelStream()
         .forEach(
@@ -44,6 +45,11 @@ class SimulationTest {
                 Simulation.Result r = new Simulation(seed, options).run();
                 steps.addAndGet(r.steps());
                 committed.addAndGet(r.committed());
+                r.stats().forEach((k, v) -> stats.merge(k, v, Long::sum));
+                stats.merge("crashes", r.crashes(), Long::sum);
+                stats.merge("partitions", r.partitions(), Long::sum);
+                stats.merge("epochsEstablished", r.epochs(), Long::sum);
+                stats.merge("messagesDropped", r.messagesDropped(), Long::sum);
                 if (verbose) {
                   System.out.printf(
                       "SEED=%d ok committed=%d epochs=%d crashes=%d partitions=%d steps=%d %s%n",
@@ -83,6 +89,7 @@ class SimulationTest {
         steps.get(),
         seconds,
         steps.get() / seconds);
+    System.out.println("COVERAGE " + stats);
     assertThat(failures).isEmpty();
   }
 
