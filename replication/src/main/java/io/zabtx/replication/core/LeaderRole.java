@@ -231,11 +231,12 @@ final class LeaderRole {
     }
     out.send(new NewLeader(config.sid(), s.sid, s.id, s.sendSeq++, epoch, plan.target()));
     s.sentZxid = plan.target();
+    s.newLeaderZxid = plan.target();
     s.phase = Phase.SYNCING;
   }
 
   private void onAckNewLeader(LearnerSession s, AckNewLeader a, Output out) {
-    if (s.phase != Phase.SYNCING || a.epoch() != epoch || a.zxid() != s.sentZxid) {
+    if (s.phase != Phase.SYNCING || a.epoch() != epoch || a.zxid() != s.newLeaderZxid) {
       endSession(s, "NEWLEADER ack does not match what was sent");
       return;
     }

@@ -135,7 +135,7 @@ final class LearnerRole {
     boolean fresh;
     if (li.epoch() > core.acceptedEpoch()) {
       core.acceptedEpoch(li.epoch(), out);
-      fresh = true;
+      fresh = !observer; // an observer's promise counts for nothing (rule 8)
     } else if (li.epoch() == core.acceptedEpoch()) {
       // Already promised this epoch (to this leader in an earlier session, or to a rival). Join
       // without counting towards the quorum that establishes it: never ack two leaders of one

@@ -31,6 +31,12 @@ final class LearnerSession {
   /** Last zxid sent to the learner (sync target, then proposals or informs). */
   long sentZxid = -1;
 
+  /**
+   * The zxid NEWLEADER carried. Kept apart from {@link #sentZxid} because proposals may follow
+   * NEWLEADER before its ack arrives (rule 5).
+   */
+  long newLeaderZxid = -1;
+
   /** Last zxid the learner acknowledged as durable (voters only). */
   long ackedZxid = -1;
 

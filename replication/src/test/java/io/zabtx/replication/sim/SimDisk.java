@@ -49,9 +49,18 @@ final class SimDisk {
     syncs++;
   }
 
+  int pendingCount() {
+    return pending.size();
+  }
+
   /** Power loss: a random prefix of unsynced writes survives; the last record may be torn. */
   void crash(RandomGenerator random, boolean mayTear) {
-    int keep = pending.isEmpty() ? 0 : random.nextInt(pending.size() + 1);
+    crash(pending.isEmpty() ? 0 : random.nextInt(pending.size() + 1), random, mayTear);
+  }
+
+  /** Power loss that keeps exactly the first {@code keep} unsynced writes. */
+  void crash(int keep, RandomGenerator random, boolean mayTear) {
+    keep = Math.min(keep, pending.size());
     for (int i = 0; i < keep; i++) {
       makeDurable(pending.get(i));
     }

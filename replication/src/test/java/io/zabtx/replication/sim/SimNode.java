@@ -34,6 +34,9 @@ public final class SimNode {
   int incarnation;
   boolean syncScheduled;
 
+  /** While true, fsyncs do not complete (a scenario holds this node's disk). */
+  boolean syncHeld;
+
   SimNode(Simulation sim, long sid, ZabConfig config) {
     this.sim = sim;
     this.sid = sid;
@@ -92,7 +95,16 @@ public final class SimNode {
   }
 
   void crash() {
-    disk.crash(sim.random(), sim.options().tornTails());
+    crash(-1);
+  }
+
+  /** Crashes keeping {@code keepUnsynced} unsynced writes, or a random prefix when negative. */
+  void crash(int keepUnsynced) {
+    if (keepUnsynced < 0) {
+      disk.crash(sim.random(), sim.options().tornTails());
+    } else {
+      disk.crash(keepUnsynced, sim.random(), false);
+    }
     core = null;
     outbox.clear();
     applyQueue.clear();
@@ -136,7 +148,18 @@ public final class SimNode {
       sim.count("crash.rightAfterWrite");
       sim.schedule(sim.now(), () -> sim.crashAndLaterRestart(sid));
     }
-    if (disk.hasPending() && !syncScheduled) {
+    scheduleSync();
+    release();
+  }
+
+  /** Lets held fsyncs complete again. */
+  void releaseSync() {
+    syncHeld = false;
+    scheduleSync();
+  }
+
+  private void scheduleSync() {
+    if (disk.hasPending() && !syncScheduled && !syncHeld) {
       syncScheduled = true;
       int incarnationNow = incarnation;
       sim.schedule(
@@ -144,6 +167,9 @@ public final class SimNode {
           () -> {
             if (core != null && incarnation == incarnationNow) {
               syncScheduled = false;
+              if (syncHeld) {
+                return;
+              }
               disk.sync();
               release();
             }

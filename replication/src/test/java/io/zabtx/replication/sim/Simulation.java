@@ -57,6 +57,8 @@ public final class Simulation {
   private final boolean tracing;
   private final List<String> traceLines = new ArrayList<>();
   private long now;
+  private Predicate<Message> deliveryFilter = m -> false;
+  private java.util.List<Message> deliverySink = new ArrayList<>();
   private long eventSeq;
   private boolean faults;
   private long proposals;
@@ -304,6 +306,40 @@ public final class Simulation {
     }
   }
 
+  /**
+   * Crashes node {@code sid} keeping exactly the first {@code keepUnsynced} of its unsynced writes
+   * (in write order), to aim a crash at one point of a persist sequence.
+   */
+  public void crash(long sid, int keepUnsynced) {
+    SimNode n = nodes.get(sid);
+    if (n.isUp()) {
+      trace("crash %d keeping %d unsynced writes", sid, keepUnsynced);
+      crashes++;
+      n.crash(keepUnsynced);
+    }
+  }
+
+  /** How many writes of node {@code sid} are not yet durable. */
+  public int unsyncedWrites(long sid) {
+    return nodes.get(sid).disk.pendingCount();
+  }
+
+  /** Holds node {@code sid}'s fsyncs: its writes stay volatile until {@link #releaseSync}. */
+  public void holdSync(long sid) {
+    nodes.get(sid).syncHeld = true;
+  }
+
+  /** Lets node {@code sid}'s fsyncs complete again. */
+  public void releaseSync(long sid) {
+    nodes.get(sid).releaseSync();
+  }
+
+  /** Records every delivered message that matches {@code filter} into {@code sink}. */
+  public void recordDeliveries(Predicate<Message> filter, java.util.List<Message> sink) {
+    this.deliveryFilter = filter;
+    this.deliverySink = sink;
+  }
+
   /** Restarts node {@code sid} from its disk. */
   public void restart(long sid) {
     SimNode n = nodes.get(sid);
@@ -427,6 +463,9 @@ public final class Simulation {
       return;
     }
     trace("deliver %s", m);
+    if (deliveryFilter.test(m)) {
+      deliverySink.add(m);
+    }
     if (m instanceof Message.SyncStart ss) {
       count("sync." + ss.mode());
     }
