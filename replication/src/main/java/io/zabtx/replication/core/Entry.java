@@ -12,6 +12,11 @@ import java.util.Arrays;
  */
 public record Entry(long zxid, byte[] data) {
 
+  /** Rejects a missing payload. */
+  public Entry {
+    java.util.Objects.requireNonNull(data, "data");
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Entry e && e.zxid == zxid && Arrays.equals(e.data, data);

@@ -107,7 +107,10 @@ final class LeaderRole {
 
   private void onFollowerInfo(FollowerInfo fi, Output out) {
     boolean observer = config.observers().contains(fi.from());
-    if (fi.seq() != 0 || fi.observer() != observer) {
+    if (fi.seq() != 0
+        || fi.observer() != observer
+        || fi.acceptedEpoch() < 0
+        || fi.acceptedEpoch() >= Zxid.MAX_EPOCH) {
       core.drop(fi, "malformed FOLLOWERINFO");
       return;
     }
@@ -146,6 +149,12 @@ final class LeaderRole {
       }
     }
     if (voters < config.quorum()) {
+      return;
+    }
+    if (max >= Zxid.MAX_EPOCH) {
+      // 2^31 epochs: unreachable in practice, but never mint an invalid zxid.
+      ZabCore.LOG.log(System.Logger.Level.ERROR, "server {0}: epoch space exhausted", config.sid());
+      core.lookAgain("epoch space exhausted", out);
       return;
     }
     epoch = max + 1;

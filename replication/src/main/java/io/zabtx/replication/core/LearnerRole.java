@@ -133,6 +133,10 @@ final class LearnerRole {
 
   private void onLeaderInfo(LeaderInfo li, Output out) {
     boolean fresh;
+    if (li.epoch() > Zxid.MAX_EPOCH) {
+      core.lookAgain("leader " + leader + " proposes impossible epoch " + li.epoch(), out);
+      return;
+    }
     if (li.epoch() > core.acceptedEpoch()) {
       core.acceptedEpoch(li.epoch(), out);
       fresh = !observer; // an observer's promise counts for nothing (rule 8)

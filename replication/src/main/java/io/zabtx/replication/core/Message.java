@@ -1,11 +1,15 @@
 package io.zabtx.replication.core;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Every message one ZAB node sends another. Messages are immutable values; the transport serializes
  * them and the core validates everything it receives, because a peer may be stale, buggy or
  * hostile.
+ *
+ * <p>Records reject null fields when built, so a transport that decodes a malformed message fails
+ * there, at the edge, and drops it.
  *
  * <p>Election messages ({@link Notification}) are stateless exchanges of votes. Everything else
  * belongs to a leader–learner <em>session</em>: the learner picks a random session id when it
@@ -34,7 +38,11 @@ public sealed interface Message {
    */
   record Notification(
       long from, long to, Role state, long round, long leader, long zxid, long peerEpoch)
-      implements Message {}
+      implements Message {
+    public Notification {
+      Objects.requireNonNull(state, "state");
+    }
+  }
 
   /** A message within a leader–learner session. */
   sealed interface SessionMessage extends Message {
@@ -100,11 +108,22 @@ public sealed interface Message {
    */
   record SyncStart(
       long from, long to, long session, long seq, SyncMode mode, long truncZxid, Snapshot snapshot)
-      implements SessionMessage {}
+      implements SessionMessage {
+    public SyncStart {
+      Objects.requireNonNull(mode, "mode");
+      if ((mode == SyncMode.SNAP) != (snapshot != null)) {
+        throw new IllegalArgumentException("a snapshot comes with SNAP and only with SNAP");
+      }
+    }
+  }
 
   /** A batch of history entries within a sync, in zxid order. */
   record SyncEntries(long from, long to, long session, long seq, List<Entry> entries)
-      implements SessionMessage {}
+      implements SessionMessage {
+    public SyncEntries {
+      entries = List.copyOf(entries); // rejects null elements
+    }
+  }
 
   /** End of the sync payload; {@code zxid} is the last zxid it carried (NEWLEADER). */
   record NewLeader(long from, long to, long session, long seq, long epoch, long zxid)
@@ -116,14 +135,22 @@ public sealed interface Message {
 
   /** A new entry of the current epoch (PROPOSAL). */
   record Proposal(long from, long to, long session, long seq, Entry entry)
-      implements SessionMessage {}
+      implements SessionMessage {
+    public Proposal {
+      Objects.requireNonNull(entry, "entry");
+    }
+  }
 
   /** Everything up to {@code zxid} is committed (COMMIT; cumulative). */
   record Commit(long from, long to, long session, long seq, long zxid) implements SessionMessage {}
 
   /** Committed entries for an observer, in zxid order (INFORM). */
   record Inform(long from, long to, long session, long seq, List<Entry> entries)
-      implements SessionMessage {}
+      implements SessionMessage {
+    public Inform {
+      entries = List.copyOf(entries);
+    }
+  }
 
   /** Heartbeat; carries the commit point so an idle learner still learns it. */
   record Ping(long from, long to, long session, long seq, long commitZxid)

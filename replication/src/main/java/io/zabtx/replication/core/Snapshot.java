@@ -15,6 +15,11 @@ public record Snapshot(long zxid, byte[] data) {
   /** The state before any entry. */
   public static final Snapshot EMPTY = new Snapshot(Zxid.ZERO, new byte[0]);
 
+  /** Rejects a missing payload. */
+  public Snapshot {
+    java.util.Objects.requireNonNull(data, "data");
+  }
+
   @Override
   public String toString() {
     return "Snapshot[" + Zxid.format(zxid) + ", " + data.length + "B]";

@@ -16,12 +16,15 @@ public record Zxid(long value) implements Comparable<Zxid> {
   /** The zxid before any entry. */
   public static final long ZERO = 0L;
 
+  /** The largest epoch a zxid can hold. */
+  public static final long MAX_EPOCH = 0x7FFF_FFFFL;
+
   /** The largest counter a zxid can hold; reaching it forces a new epoch. */
   public static final long MAX_COUNTER = 0xFFFF_FFFFL;
 
   /** Builds a zxid from its epoch and counter. */
   public static long make(long epoch, long counter) {
-    if (epoch < 0 || epoch > 0x7FFF_FFFFL || counter < 0 || counter > MAX_COUNTER) {
+    if (epoch < 0 || epoch > MAX_EPOCH || counter < 0 || counter > MAX_COUNTER) {
       throw new IllegalArgumentException(
           "zxid out of range: epoch=" + epoch + " counter=" + counter);
     }
