@@ -179,18 +179,18 @@ final class LearnerRole {
     HistoryLog log = core.log();
     switch (syncStart.mode()) {
       case SNAP -> {
+        // Snapshot and entries go to disk as one atomic install: see PersistOp.InstallSnapshot.
         log.install(syncStart.snapshot());
-        out.persist(new PersistOp.InstallSnapshot(syncStart.snapshot()));
+        syncEntries.forEach(log::append);
+        out.persist(new PersistOp.InstallSnapshot(syncStart.snapshot(), syncEntries));
         core.restoreCommit(syncStart.snapshot(), out);
       }
       case TRUNC -> {
         log.truncateAfter(syncStart.truncZxid());
         out.persist(new PersistOp.Truncate(syncStart.truncZxid()));
+        syncEntries.forEach(e -> core.append(e, out));
       }
-      case DIFF -> {}
-    }
-    for (Entry e : syncEntries) {
-      core.append(e, out);
+      case DIFF -> syncEntries.forEach(e -> core.append(e, out));
     }
     syncEntries.clear();
     core.currentEpoch(epoch, out); // after the history: see PersistOp.SetCurrentEpoch

@@ -1,5 +1,7 @@
 package io.zabtx.replication.core;
 
+import java.util.List;
+
 /**
  * One change to a node's durable state, as asked for by {@link Output#persist()}. A runtime applies
  * them in list order; see {@link Output} for when they must be durable.
@@ -7,11 +9,21 @@ package io.zabtx.replication.core;
 public sealed interface PersistOp {
 
   /**
-   * Replace the whole durable history with this snapshot: write it durably and leave the log empty
-   * after it. Must be atomic: after a crash either the old log and snapshots are intact, or the new
-   * snapshot is the newest and no log entry at or below its zxid remains.
+   * Replace the whole durable history with this snapshot followed by {@code entries}. Must be
+   * atomic as a whole: after a crash either the old history is intact, or the snapshot and every
+   * one of the entries are there and nothing of the old log remains. Installing the snapshot alone
+   * first would not do: the node may hold committed entries above the snapshot that it is one of a
+   * bare quorum for, and a crash before the entries are written would lose them.
+   *
+   * @param snapshot the new base of the history
+   * @param entries the entries after it, in zxid order
    */
-  record InstallSnapshot(Snapshot snapshot) implements PersistOp {}
+  record InstallSnapshot(Snapshot snapshot, List<Entry> entries) implements PersistOp {
+    /** Copies the entries. */
+    public InstallSnapshot {
+      entries = List.copyOf(entries);
+    }
+  }
 
   /**
    * Drop every log entry with a zxid greater than {@code zxid}. Any snapshot newer than {@code

@@ -588,7 +588,7 @@ class ProtocolRulesTest {
   }
 
   @Test
-  void rule5_aFollowerAppliesASnapSyncWithTheSnapshotFirstAndSetCurrentEpochLast() {
+  void rule5_aFollowerInstallsASnapSyncWithItsEntriesAtomicallyAndSetCurrentEpochLast() {
     CoreDriver d = follower(2, 1, state(1, 1, entries(1, 1, 2)));
     long s = d.session();
     d.deliver(new LeaderInfo(1, 2, s, 0, 3));
@@ -599,8 +599,7 @@ class ProtocolRulesTest {
     Output o = d.deliver(new NewLeader(1, 2, s, 3, 3, z(2, 6)));
 
     assertThat(o.persist())
-        .containsExactly(
-            new InstallSnapshot(snap), new Append(entry(2, 6)), new SetCurrentEpoch(3));
+        .containsExactly(new InstallSnapshot(snap, List.of(entry(2, 6))), new SetCurrentEpoch(3));
     assertThat(o.restore()).isSameAs(snap);
     assertThat(o.messages())
         .containsExactly(new Send(new AckNewLeader(2, 1, s, 2, 3, z(2, 6)), true));

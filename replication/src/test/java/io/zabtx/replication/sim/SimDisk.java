@@ -138,6 +138,7 @@ final class SimDisk {
     } else if (op instanceof PersistOp.InstallSnapshot s) {
       snapshot = s.snapshot();
       log.clear();
+      log.addAll(s.entries());
     } else if (op instanceof PersistOp.SetAcceptedEpoch e) {
       acceptedEpoch = e.epoch();
     } else if (op instanceof PersistOp.SetCurrentEpoch e) {
