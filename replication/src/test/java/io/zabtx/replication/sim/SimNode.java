@@ -146,7 +146,7 @@ public final class SimNode {
         && sim.faultsOn()
         && sim.chance(sim.options().crashOnWriteProb())) {
       sim.count("crash.rightAfterWrite");
-      sim.schedule(sim.now(), () -> sim.crashAndLaterRestart(sid));
+      sim.schedule(sim.now(), () -> sim.faults().crashAndLaterRestart(sid));
     }
     scheduleSync();
     release();

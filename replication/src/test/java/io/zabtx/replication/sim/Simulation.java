@@ -6,7 +6,6 @@ import io.zabtx.replication.core.Output;
 import io.zabtx.replication.core.Role;
 import io.zabtx.replication.core.ZabConfig;
 import io.zabtx.replication.core.ZabCore;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -54,6 +53,7 @@ public final class Simulation {
   private final TreeMap<Long, SimNode> nodes = new TreeMap<>();
   private final SimNetwork network;
   private final InvariantChecker checker;
+  private final FaultInjector faultInjector = new FaultInjector(this);
   private final boolean tracing;
   private final List<String> traceLines = new ArrayList<>();
   private long now;
@@ -61,8 +61,7 @@ public final class Simulation {
   private java.util.List<Message> deliverySink = new ArrayList<>();
   private long eventSeq;
   private boolean faults;
-  private long proposals;
-  private long acceptedProposals;
+  long proposals;
   long steps;
   long events;
 
@@ -135,7 +134,7 @@ public final class Simulation {
         restart(n.sid);
       }
     }
-    awaitLiveness();
+    new LivenessCheck(this).await();
     stats.put("messages.reorderedAcrossReconnect", network.reordered);
     return new Result(
         seed,
@@ -149,71 +148,6 @@ public final class Simulation {
         network.dropped,
         checker.leaderByEpoch().size(),
         stats);
-  }
-
-  /**
-   * Proposes one entry at a time through whichever leader is established and waits until {@link
-   * #LIVENESS_PROPOSALS} of them are committed and applied on every node. A proposal accepted by a
-   * leader that then loses its post may legitimately vanish; it is simply proposed again.
-   */
-  private void awaitLiveness() {
-    long deadline = now + (long) LIVENESS_TICKS * TICK;
-    int committed = 0;
-    byte[] pending = null;
-    long pendingLeader = -1;
-    while (true) {
-      if (now > deadline) {
-        throw new InvariantViolation(
-            "liveness",
-            "no progress within "
-                + LIVENESS_TICKS
-                + " ticks of healing: "
-                + describe()
-                + ", "
-                + committed
-                + " of "
-                + LIVENESS_PROPOSALS
-                + " proposals committed");
-      }
-      if (pending != null && historyContains(pending)) {
-        committed++;
-        pending = null;
-      }
-      long leader = establishedLeader();
-      if (committed < LIVENESS_PROPOSALS
-          && leader > 0
-          && (pending == null || pendingLeader != leader)) {
-        byte[] data = ("live-" + committed + "-" + now).getBytes(StandardCharsets.UTF_8);
-        if (propose(leader, data) > 0) {
-          pending = data;
-          pendingLeader = leader;
-        }
-      }
-      if (committed == LIVENESS_PROPOSALS && allApplied()) {
-        return;
-      }
-      runTicks(1);
-    }
-  }
-
-  private boolean historyContains(byte[] data) {
-    List<Entry> h = checker.history();
-    for (int i = h.size() - 1; i >= Math.max(0, h.size() - 50); i--) {
-      if (java.util.Arrays.equals(h.get(i).data(), data)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private boolean allApplied() {
-    int size = checker.history().size();
-    for (SimNode n : nodes.values()) {
-      if (n.appliedCount() != size) {
-        return false;
-      }
-    }
-    return true;
   }
 
   // ---- control surface for scenarios ----
@@ -282,9 +216,6 @@ public final class Simulation {
     proposals++;
     Output out = n.core().propose(data);
     n.handle(out);
-    if (out.proposedZxid() > 0) {
-      acceptedProposals++;
-    }
     return out.proposedZxid();
   }
 
@@ -518,90 +449,19 @@ public final class Simulation {
           @Override
           public void run() {
             if (faults) {
-              injectFaults();
+              faultInjector.inject();
             }
             schedule(now + TICK, this);
           }
         });
   }
 
+  FaultInjector faults() {
+    return faultInjector;
+  }
+
   boolean faultsOn() {
     return faults;
-  }
-
-  /** Crashes a node now and restarts it after a random down time (if still in the fault phase). */
-  void crashAndLaterRestart(long victim) {
-    if (!nodes.get(victim).isUp()) {
-      return;
-    }
-    crash(victim);
-    long downTicks = random.nextInt(1, 300);
-    schedule(
-        now + downTicks * TICK,
-        () -> {
-          if (faults) {
-            restart(victim);
-          }
-        });
-  }
-
-  private void injectFaults() {
-    List<Long> sids = new ArrayList<>(nodes.keySet());
-    if (chance(options.crashProb())) {
-      crashAndLaterRestart(sids.get(random.nextInt(sids.size())));
-    }
-    if (chance(options.partitionProb())) {
-      partitions++;
-      if (random.nextBoolean()) {
-        List<Long> shuffled = new ArrayList<>(sids);
-        java.util.Collections.shuffle(shuffled, new java.util.Random(random.nextLong()));
-        int cut = random.nextInt(1, Math.max(2, shuffled.size()));
-        for (int i = 0; i < cut; i++) {
-          for (int j = cut; j < shuffled.size(); j++) {
-            network.block(shuffled.get(i), shuffled.get(j));
-            network.block(shuffled.get(j), shuffled.get(i));
-          }
-        }
-        trace(
-            "partition %s | %s", shuffled.subList(0, cut), shuffled.subList(cut, shuffled.size()));
-      } else if (sids.size() > 1) {
-        long a = sids.get(random.nextInt(sids.size()));
-        long b = sids.get(random.nextInt(sids.size()));
-        if (a != b) {
-          network.block(a, b);
-          trace("block %d -> %d", a, b);
-        }
-      }
-      long healTicks = random.nextInt(5, 200);
-      schedule(
-          now + healTicks * TICK,
-          () -> {
-            network.unblockAll();
-            trace("heal");
-          });
-    }
-    if (chance(options.breakProb()) && sids.size() > 1) {
-      long a = sids.get(random.nextInt(sids.size()));
-      long b = sids.get(random.nextInt(sids.size()));
-      if (a != b) {
-        trace("break %d <-> %d", a, b);
-        network.breakConnection(a, b);
-      }
-    }
-    if (chance(options.snapshotProb())) {
-      nodes.get(sids.get(random.nextInt(sids.size()))).maybeSnapshot();
-    }
-    if (chance(options.proposeProb())) {
-      long leader = establishedLeader();
-      long target =
-          leader > 0 && random.nextInt(5) > 0 ? leader : sids.get(random.nextInt(sids.size()));
-      int n = 1 + random.nextInt(4);
-      for (int i = 0; i < n; i++) {
-        propose(
-            target,
-            ("p" + proposals + "-" + random.nextInt(1000)).getBytes(StandardCharsets.UTF_8));
-      }
-    }
   }
 
   private static Set<Long> union(Set<Long> a, Set<Long> b) {
