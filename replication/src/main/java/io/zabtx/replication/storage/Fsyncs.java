@@ -1,0 +1,60 @@
+package io.zabtx.replication.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Issues every fsync of one storage instance, so that the fsync option and the counters behind
+ * {@link StorageStats} live in one place. Not thread-safe: owned by the storage's thread.
+ */
+final class Fsyncs {
+
+  private final boolean enabled;
+  private long count;
+  private long lastNanos;
+
+  Fsyncs(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  /**
+   * Makes the data of {@code channel} durable; with {@code metadata} also its size and times. The
+   * log's group commit passes false (fdatasync): segments are pre-allocated, so appends do not
+   * change the size.
+   */
+  void force(FileChannel channel, boolean metadata) throws IOException {
+    if (!enabled) {
+      return;
+    }
+    long start = System.nanoTime();
+    channel.force(metadata);
+    record(start);
+  }
+
+  /** Makes the entries of {@code dir} (creations, renames, deletions) durable. */
+  void forceDirectory(Path dir) throws IOException {
+    if (!enabled) {
+      return;
+    }
+    long start = System.nanoTime();
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+    record(start);
+  }
+
+  long count() {
+    return count;
+  }
+
+  long lastNanos() {
+    return lastNanos;
+  }
+
+  private void record(long startNanos) {
+    lastNanos = System.nanoTime() - startNanos;
+    count++;
+  }
+}

@@ -1,0 +1,251 @@
+package io.zabtx.replication.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+
+/**
+ * One log segment file, {@code log-<16 hex digits of its first zxid>.seg}, pre-allocated to its
+ * capacity: a {@value #HEADER_BYTES}-byte header, then records ({@link RecordCodec}) back to back,
+ * then zeros.
+ *
+ * <p>Header: {@code [int magic "ZLOG"][int version][long prevZxid][long firstZxid][int crc32c of
+ * the 24 bytes before][int 0]}. {@code prevZxid} is the last zxid of the history before this
+ * segment's first record, which lets recovery tell a missing segment from the normal gaps between
+ * zxids.
+ *
+ * <p>Appends collect in a buffer until {@link #flush()}; {@link #force} makes them durable. Not
+ * thread-safe.
+ */
+final class LogSegment {
+
+  static final int HEADER_BYTES = 32;
+  static final int MAGIC = 0x5A4C4F47; // "ZLOG"
+  static final int VERSION = 1;
+
+  /** Offset of {@code prevZxid} in the header, for error messages. */
+  static final int PREV_ZXID_OFFSET = 8;
+
+  /** Appends are collected up to this many bytes before they are handed to the OS. */
+  private static final int PENDING_BYTES = 256 * 1024;
+
+  private static final String PREFIX = "log-";
+  private static final String SUFFIX = ".seg";
+
+  private final Path path;
+  private final FileChannel channel;
+  private final long prevZxid;
+  private final long firstZxid;
+  private final long capacity;
+  private long lastZxid;
+  private long flushedEnd;
+  private long end;
+  private ByteBuffer pending;
+  private boolean unforced;
+
+  LogSegment(
+      Path path,
+      FileChannel channel,
+      long prevZxid,
+      long firstZxid,
+      long lastZxid,
+      long capacity,
+      long end) {
+    this.path = path;
+    this.channel = channel;
+    this.prevZxid = prevZxid;
+    this.firstZxid = firstZxid;
+    this.lastZxid = lastZxid;
+    this.capacity = capacity;
+    this.flushedEnd = end;
+    this.end = end;
+  }
+
+  static String fileName(long firstZxid) {
+    return String.format("%s%016x%s", PREFIX, firstZxid, SUFFIX);
+  }
+
+  /** The first zxid a segment file name stands for, or -1 if it is not a segment's name. */
+  static long parseFileName(String name) {
+    if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX)) {
+      return -1;
+    }
+    String hex = name.substring(PREFIX.length(), name.length() - SUFFIX.length());
+    if (hex.length() != 16) {
+      return -1;
+    }
+    try {
+      return Long.parseUnsignedLong(hex, 16);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Creates a segment atomically: header and pre-allocation go to a temp file that is fsynced
+   * before the rename, so a segment file never exists without a valid header.
+   */
+  static LogSegment create(Path dir, long prevZxid, long firstZxid, long capacity, Fsyncs fsyncs)
+      throws IOException {
+    Path path = dir.resolve(fileName(firstZxid));
+    Path temp = path.resolveSibling(path.getFileName() + AtomicFiles.TEMP_SUFFIX);
+    try (FileChannel ch =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      AtomicFiles.writeFully(ch, header(prevZxid, firstZxid), 0);
+      // Setting the size now means appends never change it: fdatasync then has no size to flush.
+      AtomicFiles.writeFully(ch, ByteBuffer.allocate(1), capacity - 1);
+      fsyncs.force(ch, true);
+    }
+    AtomicFiles.commit(temp, path, fsyncs);
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return new LogSegment(path, ch, prevZxid, firstZxid, prevZxid, capacity, HEADER_BYTES);
+  }
+
+  static ByteBuffer header(long prevZxid, long firstZxid) {
+    ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES);
+    h.putInt(MAGIC).putInt(VERSION).putLong(prevZxid).putLong(firstZxid);
+    CRC32C crc = new CRC32C();
+    crc.update(h.array(), 0, 24);
+    h.putInt((int) crc.getValue()).putInt(0);
+    return h.flip();
+  }
+
+  Path path() {
+    return path;
+  }
+
+  long prevZxid() {
+    return prevZxid;
+  }
+
+  long firstZxid() {
+    return firstZxid;
+  }
+
+  /** The zxid of the last record, or {@link #prevZxid()} if the segment holds none. */
+  long lastZxid() {
+    return lastZxid;
+  }
+
+  boolean isEmpty() {
+    return end == HEADER_BYTES;
+  }
+
+  long capacity() {
+    return capacity;
+  }
+
+  /** The offset just past the last record. */
+  long end() {
+    return end;
+  }
+
+  boolean fits(int recordBytes) {
+    return end + recordBytes <= capacity;
+  }
+
+  /** Appends a record; the caller checked {@link #fits} and that the zxid increases. */
+  void append(long zxid, byte[] data) throws IOException {
+    int bytes = RecordCodec.recordBytes(data.length);
+    if (pending == null) {
+      pending = ByteBuffer.allocate(PENDING_BYTES);
+    }
+    if (bytes > pending.remaining()) {
+      flush();
+    }
+    if (bytes > pending.remaining()) {
+      ByteBuffer big = ByteBuffer.allocate(bytes);
+      RecordCodec.encode(big, zxid, data);
+      flushedEnd += AtomicFiles.writeFully(channel, big.flip(), flushedEnd);
+      unforced = true;
+    } else {
+      RecordCodec.encode(pending, zxid, data);
+    }
+    end += bytes;
+    lastZxid = zxid;
+  }
+
+  /** Hands buffered records to the OS (no fsync). */
+  void flush() throws IOException {
+    if (pending != null && pending.position() > 0) {
+      pending.flip();
+      flushedEnd += AtomicFiles.writeFully(channel, pending, flushedEnd);
+      pending.clear();
+      unforced = true;
+    }
+  }
+
+  /** True when some record is not known to be durable. */
+  boolean hasUnforced() {
+    return unforced || (pending != null && pending.position() > 0);
+  }
+
+  /** Makes every record durable: one fdatasync for all of them. */
+  void force(Fsyncs fsyncs) throws IOException {
+    flush();
+    if (unforced) {
+      fsyncs.force(channel, false);
+      unforced = false;
+    }
+  }
+
+  /** Frees the append buffer of a segment that will not be appended to again. */
+  void seal() {
+    pending = null;
+  }
+
+  /**
+   * Drops every record above {@code zxid}, durably, before returning. The cut is a file truncation
+   * (then the size is restored): zeroing the tail with writes instead could, after a crash, leave
+   * later appends followed by stale records of the old history that still pass their checksums.
+   */
+  void truncateAfter(long zxid, Fsyncs fsyncs) throws IOException {
+    flush();
+    FileWindow window = new FileWindow(channel, end, 64 * 1024);
+    long cut = HEADER_BYTES;
+    long last = prevZxid;
+    while (cut < end) {
+      ByteBuffer h = window.at(cut, RecordCodec.HEADER_BYTES);
+      long z = RecordCodec.zxid(h, h.position());
+      if (z > zxid) {
+        break;
+      }
+      last = z;
+      cut += RecordCodec.PREFIX_BYTES + RecordCodec.length(h, h.position());
+    }
+    if (cut == end) {
+      return;
+    }
+    channel.truncate(cut);
+    AtomicFiles.writeFully(channel, ByteBuffer.allocate(1), capacity - 1);
+    fsyncs.force(channel, true);
+    end = cut;
+    flushedEnd = cut;
+    lastZxid = last;
+    unforced = false;
+  }
+
+  /**
+   * Cuts what recovery found after {@link #end()} (a torn tail) with the same truncation, so that
+   * nothing of the torn record is left for a later scan to mistake for data.
+   */
+  void cutTornTail(Fsyncs fsyncs) throws IOException {
+    long size = channel.size();
+    channel.truncate(end);
+    AtomicFiles.writeFully(channel, ByteBuffer.allocate(1), size - 1);
+    fsyncs.force(channel, true);
+  }
+
+  /** Closes the file without flushing: buffered records are dropped, as in a crash. */
+  void close() throws IOException {
+    pending = null;
+    channel.close();
+  }
+}
