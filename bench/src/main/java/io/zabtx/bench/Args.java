@@ -71,7 +71,8 @@ final class Args {
 
   static InetSocketAddress address(String hostPort) {
     int i = hostPort.lastIndexOf(':');
-    return new InetSocketAddress(hostPort.substring(0, i), Integer.parseInt(hostPort.substring(i + 1)));
+    return new InetSocketAddress(
+        hostPort.substring(0, i), Integer.parseInt(hostPort.substring(i + 1)));
   }
 
   /** Prints one result line for the script. */

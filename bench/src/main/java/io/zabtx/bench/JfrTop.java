@@ -73,9 +73,7 @@ final class JfrTop {
       }
     }
     Instant from =
-        recordingStart == null
-            ? Instant.MIN
-            : recordingStart.plusMillis((long) (skipS * 1000));
+        recordingStart == null ? Instant.MIN : recordingStart.plusMillis((long) (skipS * 1000));
     try (RecordingFile f = new RecordingFile(Path.of(a.get("file")))) {
       while (f.hasMoreEvents()) {
         RecordedEvent e = f.readEvent();
@@ -118,7 +116,9 @@ final class JfrTop {
               String n = name(st.getFrames().get(0).getMethod());
               for (RecordedFrame fr : st.getFrames()) {
                 String cls = fr.getMethod().getType().getName();
-                if (!cls.startsWith("java.") && !cls.startsWith("sun.") && !cls.startsWith("jdk.")) {
+                if (!cls.startsWith("java.")
+                    && !cls.startsWith("sun.")
+                    && !cls.startsWith("jdk.")) {
                   n += "  <-  " + name(fr.getMethod());
                   break;
                 }
@@ -171,12 +171,14 @@ final class JfrTop {
               100 * jvmCpu / cpuSamples, 100 * machineCpu / cpuSamples));
     }
     if (!threadCpu.counts.isEmpty()) {
-      o.append("**Leader threads by CPU** (jdk.ThreadCPULoad, % of one machine-wide CPU share)\n\n");
+      o.append(
+          "**Leader threads by CPU** (jdk.ThreadCPULoad, % of one machine-wide CPU share)\n\n");
       o.append("| thread | CPU % |\n|---|---:|\n");
       List<Map.Entry<String, Long>> l = new ArrayList<>(threadCpu.counts.entrySet());
       l.replaceAll(
           en ->
-              Map.entry(en.getKey(), en.getValue() / Math.max(1, threadCpuSamples.get(en.getKey()))));
+              Map.entry(
+                  en.getKey(), en.getValue() / Math.max(1, threadCpuSamples.get(en.getKey()))));
       l.sort(Map.Entry.<String, Long>comparingByValue().reversed());
       for (Map.Entry<String, Long> en : l.subList(0, Math.min(12, l.size()))) {
         if (en.getValue() < 2000) {
@@ -197,8 +199,14 @@ final class JfrTop {
         top,
         "method",
         byThread.total);
-    table(o, "Native samples by thread (waiting or working in native code)", nativeThreads, 12, "thread");
-    table(o, "Top native frames (native method <- first non-JDK caller)", nativeFrames, 15, "frame");
+    table(
+        o,
+        "Native samples by thread (waiting or working in native code)",
+        nativeThreads,
+        12,
+        "thread");
+    table(
+        o, "Top native frames (native method <- first non-JDK caller)", nativeFrames, 15, "frame");
     if (!fsyncNanos.isEmpty()) {
       Collections.sort(fsyncNanos);
       long sum = 0;

@@ -171,7 +171,9 @@ final class Measure {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       long busy = 0;
-      for (int i = 1; i < Math.min(f.length, 9); i++) { // user nice system idle iowait irq softirq steal
+      for (int i = 1;
+          i < Math.min(f.length, 9);
+          i++) { // user nice system idle iowait irq softirq steal
         if (i != 4 && i != 5) {
           busy += Long.parseLong(f[i]);
         }

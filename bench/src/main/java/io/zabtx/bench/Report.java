@@ -41,29 +41,71 @@ final class Report {
         "Three nodes and the load client on one machine, all on 127.0.0.1, fsync on, 1 KiB"
             + " writes on 100 keys. ZabTX: one bidi `Propose` stream to the leader with the given"
             + " window of unanswered proposals. ZooKeeper: one session connected to the leader,"
-            + " async `setData` with the same window. Each cluster is first pre-warmed for "
-            + s("meta.prewarm_s")
-            + " s at window 100 (JIT), then each load runs "
+            + " async `setData` with the same window. Each cluster is first pre-warmed at window 200"
+            + " until its leader's C2 JIT thread is nearly idle (ZabTX: "
+            + s("meta.prewarm_s_zab")
+            + " s, C2 at the end "
+            + s("meta.prewarm_c2_zab")
+            + " cores; ZooKeeper: "
+            + s("meta.prewarm_s_zk")
+            + " s, "
+            + s("meta.prewarm_c2_zk")
+            + " cores), then each load runs "
             + s("meta.warmup_s")
             + " s unmeasured, then "
             + s("meta.duration_s")
             + " s measured (latency = send to reply, HdrHistogram).\n\n");
 
     o.append("## Results\n\n");
-    o.append(
-        "| metric | ZabTX | ZooKeeper | ZabTX ÷ ZK | floor (VERSIONS.md) | ZabTX ÷ floor |\n");
+    o.append("| metric | ZabTX | ZooKeeper | ZabTX ÷ ZK | floor (VERSIONS.md) | ZabTX ÷ floor |\n");
     o.append("|---|---:|---:|---:|---:|---:|\n");
-    row(o, "throughput, window 1 (writes/s)", "zab.w1.throughput", "zk.w1.throughput", 1, "%.0f",
+    row(
+        o,
+        "throughput, window 1 (writes/s)",
+        "zab.w1.throughput",
+        "zk.w1.throughput",
+        1,
+        "%.0f",
         FLOOR_W1_TPUT);
-    row(o, "p50 latency, window 1 (µs)", "zab.w1.p50_us", "zk.w1.p50_us", 1, "%.0f",
+    row(
+        o,
+        "p50 latency, window 1 (µs)",
+        "zab.w1.p50_us",
+        "zk.w1.p50_us",
+        1,
+        "%.0f",
         FLOOR_W1_P50_US);
-    row(o, "p99 latency, window 1 (µs)", "zab.w1.p99_us", "zk.w1.p99_us", 1, "%.0f",
+    row(
+        o,
+        "p99 latency, window 1 (µs)",
+        "zab.w1.p99_us",
+        "zk.w1.p99_us",
+        1,
+        "%.0f",
         FLOOR_W1_P99_US);
-    row(o, "throughput, window 1000 (writes/s)", "zab.w1000.throughput", "zk.w1000.throughput", 1,
-        "%.0f", FLOOR_SAT_TPUT);
-    row(o, "p50 latency, window 1000 (ms)", "zab.w1000.p50_us", "zk.w1000.p50_us", 1e-3, "%.2f",
+    row(
+        o,
+        "throughput, window 1000 (writes/s)",
+        "zab.w1000.throughput",
+        "zk.w1000.throughput",
+        1,
+        "%.0f",
+        FLOOR_SAT_TPUT);
+    row(
+        o,
+        "p50 latency, window 1000 (ms)",
+        "zab.w1000.p50_us",
+        "zk.w1000.p50_us",
+        1e-3,
+        "%.2f",
         FLOOR_SAT_P50_US);
-    row(o, "p99 latency, window 1000 (ms)", "zab.w1000.p99_us", "zk.w1000.p99_us", 1e-3, "%.2f",
+    row(
+        o,
+        "p99 latency, window 1000 (ms)",
+        "zab.w1000.p99_us",
+        "zk.w1000.p99_us",
+        1e-3,
+        "%.2f",
         FLOOR_SAT_P99_US);
     double zf = median("zab.failover.", ".ms");
     double kp = median("zk.failover.", ".probe_ms");
@@ -72,10 +114,7 @@ final class Report {
         String.format(
             "| failover: SIGKILL leader → first write committed, median of %d (ms) | %s | %s"
                 + " (probe) | %s | — | — |%n",
-            count("zab.failover.", ".ms"),
-            fmt(zf, "%.0f"),
-            fmt(kp, "%.0f"),
-            ratio(zf, kp)));
+            count("zab.failover.", ".ms"), fmt(zf, "%.0f"), fmt(kp, "%.0f"), ratio(zf, kp)));
     o.append(
         String.format(
             "| failover as the application's own ZK session sees it, median (ms) | — | %s | — | —"
@@ -91,7 +130,7 @@ final class Report {
 
     o.append("### Details\n\n");
     o.append(
-        "| run | ops | errors | mean µs | p90 µs | p99.9 µs | max µs | elections during run |\n");
+        "| run | ops | errors | mean µs | p90 µs | p99.9 µs | max µs | elections (incl. warm-up) |\n");
     o.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String run : List.of("zab.w1", "zab.w1000", "zab.jfrrun", "zk.w1", "zk.w1000")) {
       if (p.getProperty(run + ".ops") == null) {
@@ -136,8 +175,9 @@ final class Report {
             + ").\n\n");
 
     o.append("### Failover rounds\n\n");
-    o.append("| round | ZabTX killed → new leader | ZabTX ms | ZK killed | ZK probe ms | ZK session ms"
-        + " (session was on) |\n|---:|---|---:|---|---:|---:|\n");
+    o.append(
+        "| round | ZabTX killed → new leader | ZabTX ms | ZK killed | ZK probe ms | ZK session ms"
+            + " (session was on) |\n|---:|---|---:|---|---:|---:|\n");
     for (int i = 1; i <= 20; i++) {
       String z = "zab.failover." + i;
       String k = "zk.failover." + i;
@@ -207,7 +247,8 @@ final class Report {
     o.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (String run : List.of("zab.w1", "zab.w1000", "zk.w1", "zk.w1000")) {
       List<String> cells = new ArrayList<>();
-      for (String proc : List.of("leader", "followerA", "followerB", "client", "machine", "others")) {
+      for (String proc :
+          List.of("leader", "followerA", "followerB", "client", "machine", "others")) {
         cells.add(s(run + ".cpu." + proc));
       }
       o.append(String.format("| %s | %s |%n", run, String.join(" | ", cells)));
@@ -248,9 +289,9 @@ final class Report {
       if (el > 0 || "true".equals(p.getProperty(run + ".leader_role_changed"))) {
         flags.add(
             String.format(
-                "%s: the leader lost its quorum under load (%s new epoch(s) seen on the loaded"
-                    + " node, leader %s → %s, %s switch(es) of the client to a new leader,"
-                    + " NOT_LEADER replies: %s).",
+                "%s: the leader lost its quorum under load, in the warm-up or the measured window"
+                    + " (%s new epoch(s) seen on the loaded node, leader %s → %s, %s switch(es) of"
+                    + " the client to a new leader, NOT_LEADER replies: %s).",
                 run,
                 s(run + ".elections"),
                 s(run + ".first_leader"),
@@ -294,6 +335,16 @@ final class Report {
     }
 
     o.append("## Where the time goes: JFR of the ZabTX leader in a saturated run\n\n");
+    o.append(
+        "A separate saturated run with the leader recording; its first seconds (JFR set-up and the"
+            + " recompilation it causes) are left out. That run's throughput: "
+            + s("zab.jfrrun.throughput")
+            + " writes/s (without JFR: "
+            + s("zab.w1000.throughput")
+            + "). Leader threads by CPU over the analysed window, from /proc (cores): "
+            + p.getProperty("zab.jfrrun.leader_threads", "?").replace(";", ", ")
+            + ". A large `C2 CompilerThre` share there means the profile shows a JVM still"
+            + " recompiling, not the steady state of the table above.\n\n");
     o.append(jfr.isBlank() ? "(no recording)\n\n" : jfr);
     o.append("\n## Machine\n\n```\n").append(env.strip()).append("\n```\n");
     Files.writeString(Path.of(a.get("out")), o.toString());

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -163,10 +162,7 @@ final class ZabBench {
             outstanding.incrementAndGet();
             sentAt[(int) (id & mask)] = System.nanoTime();
             current[0].req.onNext(
-                ProposeRequest.newBuilder()
-                    .setId(id)
-                    .setData(payload[(int) (id % KEYS)])
-                    .build());
+                ProposeRequest.newBuilder().setId(id).setData(payload[(int) (id % KEYS)]).build());
           }
         };
     Runnable retrySlot =

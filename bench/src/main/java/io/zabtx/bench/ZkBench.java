@@ -318,5 +318,4 @@ final class ZkBench {
       Thread.currentThread().interrupt();
     }
   }
-
 }
