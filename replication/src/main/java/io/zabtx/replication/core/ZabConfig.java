@@ -72,10 +72,16 @@ public record ZabConfig(
     }
   }
 
-  /** Defaults suited to a 10 ms tick: 50 ms finalize wait, 200 ms sync limit, 2 s init limit. */
+  /**
+   * Defaults suited to a 10 ms tick: 50 ms finalize wait, 500 ms sync limit with pings every 50 ms,
+   * 2 s init limit. The sync limit only has to catch a leader that went silent without its
+   * connections breaking (a partition, a paused process); a killed leader is noticed at once
+   * through {@link ZabCore#peerLost}. It stays well above the latency of a saturated node, so load
+   * alone does not start elections.
+   */
   public static ZabConfig of(long sid, Set<Long> voters, Set<Long> observers) {
     return new ZabConfig(
-        sid, voters, observers, 5, 20, 200, 20, 5, Zxid.MAX_COUNTER, 10_000, 512, 10_000);
+        sid, voters, observers, 5, 20, 200, 50, 5, Zxid.MAX_COUNTER, 10_000, 512, 10_000);
   }
 
   /** Number of voters that make a quorum. */

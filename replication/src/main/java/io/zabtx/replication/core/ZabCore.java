@@ -116,6 +116,21 @@ public final class ZabCore {
   }
 
   /**
+   * Tells the core that the runtime's connection to {@code sid} broke (the peer may be down). A
+   * learner whose leader it is gives up on that leader at once and starts an election instead of
+   * waiting for the sync limit: a leader that was killed is replaced in the time an election takes.
+   * Anything else ignores it; a false alarm costs an election, never safety, because going back to
+   * LOOKING is always allowed.
+   */
+  public Output peerLost(long sid) {
+    Output out = new Output();
+    if (learning != null && learning.leader() == sid) {
+      lookAgain("lost the connection to leader " + sid, out);
+    }
+    return out;
+  }
+
+  /**
    * Proposes {@code data} for replication. On the established leader the output carries the new
    * zxid ({@link Output#proposedZxid()}); anywhere else, or when the leader has {@link
    * ZabConfig#maxOutstandingProposals()} uncommitted proposals, it carries -1 and nothing happens.

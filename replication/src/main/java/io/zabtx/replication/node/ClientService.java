@@ -79,7 +79,7 @@ final class ClientService extends ZabClientGrpc.ZabClientImplBase {
             .setSid(node.sid())
             .setRole(node.role().name())
             .setLeader(node.leader())
-            .setEstablished(node.isEstablishedLeader() || node.leader() > 0)
+            .setEstablished(node.isEstablishedLeader())
             .setCurrentEpoch(node.currentEpoch())
             .setLastAppliedZxid(s.lastZxid())
             .setAppliedCount(s.count())

@@ -79,6 +79,8 @@ public final class ZabServerMain {
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(self.getHostString(), clientPort))
             .addService(new ClientService(node, machine))
+            // Handlers only enqueue into the node's loop and never block: no executor hop.
+            .directExecutor()
             .maxInboundMessageSize(64 << 20)
             .build()
             .start();

@@ -10,6 +10,7 @@ import io.zabtx.replication.core.Role;
 import io.zabtx.replication.core.Snapshot;
 import io.zabtx.replication.core.ZabCore;
 import io.zabtx.replication.core.Zxid;
+import io.zabtx.replication.storage.PendingSync;
 import io.zabtx.replication.storage.ZabStorage;
 import io.zabtx.replication.transport.PeerTransport;
 import java.io.ByteArrayInputStream;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -30,12 +32,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The only code that owns threads in the replication runtime: one event loop per node that drains
- * its inbox (peer messages, ticks, proposals), steps the core for each, then carries out the batch
- * of outputs as {@link Output} prescribes: write every persist op, send what may leave before the
- * fsync, fsync once (group commit), send the rest, apply committed entries, complete futures.
+ * The event loop of one node, the only code besides {@link Syncer} that owns threads in the
+ * replication runtime. It drains its inbox (peer messages, ticks, proposals), steps the core for
+ * each, then carries out the batch of outputs as {@link Output} prescribes: write every persist op,
+ * send what may leave before the fsync, make the writes durable with one fsync (group commit), send
+ * the rest, apply committed entries, complete futures.
+ *
+ * <p>The group commit is pipelined: a batch that wrote something becomes a {@link Stage} whose
+ * after-sync messages and applies wait for its fsync, while the loop goes on with the next batch.
+ * Stages complete strictly in order, and a message to a peer that still has messages held in a
+ * stage is held behind them, so per-peer order and "persist, then send, then apply" hold exactly as
+ * without pipelining. When the loop has nothing else to do it completes the fsync itself, so a lone
+ * write pays no thread hand-off; when it is busy, the {@link Syncer} thread waits for the disk.
  *
  * <p>All fields without {@code volatile} are touched only by the loop thread.
  */
@@ -48,6 +59,22 @@ final class NodeLoop {
 
   private record Propose(byte[] data, CompletableFuture<Zxid> future) {}
 
+  /** The transport saw the connection to {@code sid} break. */
+  private record PeerLost(long sid) {}
+
+  /** Posted by the syncer when a group commit became durable. */
+  private static final Object SYNCED = new Object();
+
+  /** At most this many group commits in flight; beyond it the loop waits for the oldest. */
+  static final int MAX_STAGES = 64;
+
+  /**
+   * Outputs whose after-sync messages and applies wait for a group commit ({@code sync}), or only
+   * for the stages before them ({@code sync == null}).
+   */
+  private record Stage(
+      PendingSync sync, List<Output> outputs, List<Message> held, long begunNanos) {}
+
   private final ZabNodeConfig config;
   private final long sid;
   private final StateMachine stateMachine;
@@ -56,10 +83,24 @@ final class NodeLoop {
   private final NodeMetrics metrics;
   private final BlockingQueue<Object> inbox;
 
+  /**
+   * At most one tick waits in the inbox. When the loop stalls (a long fsync, GC, a starved CPU),
+   * the ticks it missed are not replayed back to back after the peer messages that arrived
+   * meanwhile: that would expire sync limits for silence this node itself caused.
+   */
+  private final AtomicBoolean tickQueued = new AtomicBoolean();
+
   /** Messages this node sends itself; never dropped, drained before the inbox. */
   private final ArrayDeque<Message> selfQueue = new ArrayDeque<>();
 
   private final TreeMap<Long, CompletableFuture<Zxid>> pending = new TreeMap<>();
+  private final ArrayDeque<Stage> stages = new ArrayDeque<>();
+
+  /** Peers with messages held in {@link #stages}, and how many; later messages queue behind. */
+  private final Map<Long, Integer> heldPerPeer = new HashMap<>();
+
+  private final AtomicBoolean syncedQueued = new AtomicBoolean();
+  private final Syncer syncer;
   private final List<RoleListener> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
   private final Thread thread;
@@ -74,6 +115,7 @@ final class NodeLoop {
   private volatile long lastApplied;
   private volatile long currentEpoch;
   private volatile long lastLogged;
+  private volatile int stagesInFlight;
 
   NodeLoop(
       ZabNodeConfig config,
@@ -95,6 +137,7 @@ final class NodeLoop {
               t.setDaemon(true);
               return t;
             });
+    this.syncer = new Syncer(sid, this::postSynced);
     this.thread = new Thread(this::run, "zab-" + sid + "-loop");
     this.thread.setDaemon(true);
   }
@@ -105,9 +148,10 @@ final class NodeLoop {
     core = ZabCore.create(config.protocol(), state, new SplittableRandom(System.nanoTime() ^ sid));
     currentEpoch = core.currentEpoch();
     running = true;
-    transport.start(this::onInbound);
+    transport.start(this::onInbound, this::onPeerLost);
     long tickNanos = config.tick().toNanos();
-    ticker.scheduleAtFixedRate(() -> inbox.offer(TICK), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+    ticker.scheduleWithFixedDelay(this::postTick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+    syncer.start();
     thread.start();
     LOG.log(
         Level.INFO,
@@ -131,6 +175,25 @@ final class NodeLoop {
       f.completeExceptionally(new OverloadedException("the event loop's inbox of server " + sid));
     }
     return f;
+  }
+
+  private void postTick() {
+    if (tickQueued.compareAndSet(false, true) && !inbox.offer(TICK)) {
+      tickQueued.set(false);
+      metrics.inboxFull();
+    }
+  }
+
+  private void postSynced() {
+    if (syncedQueued.compareAndSet(false, true) && !inbox.offer(SYNCED)) {
+      syncedQueued.set(false); // a full inbox keeps the loop busy; it checks its stages anyway
+    }
+  }
+
+  private void onPeerLost(long peer) {
+    if (!inbox.offer(new PeerLost(peer))) {
+      metrics.inboxFull(); // the sync limit still notices a dead leader
+    }
   }
 
   private void onInbound(Message m) {
@@ -176,6 +239,10 @@ final class NodeLoop {
     return inbox.size();
   }
 
+  int stagesInFlight() {
+    return stagesInFlight;
+  }
+
   PeerTransport transport() {
     return transport;
   }
@@ -192,6 +259,7 @@ final class NodeLoop {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    syncer.close();
     transport.close();
     try {
       storage.close();
@@ -212,6 +280,12 @@ final class NodeLoop {
       while (running) {
         batch.clear();
         outputs.clear();
+        completeStages();
+        if (selfQueue.isEmpty() && !stages.isEmpty() && inbox.isEmpty()) {
+          // Idle with a group commit in flight: finishing it here spares a wake-up hand-off.
+          awaitOldestStage();
+          continue;
+        }
         if (selfQueue.isEmpty()) {
           Object first = inbox.poll(config.tick().toNanos(), TimeUnit.NANOSECONDS);
           if (first != null) {
@@ -223,7 +297,11 @@ final class NodeLoop {
           outputs.add(core.step(selfQueue.pollFirst()));
         }
         for (Object event : batch) {
-          outputs.add(stepOne(event));
+          if (event == SYNCED) {
+            syncedQueued.set(false); // completeStages() picks the durable stages up
+          } else {
+            outputs.add(stepOne(event));
+          }
         }
         if (!outputs.isEmpty()) {
           handle(outputs);
@@ -241,7 +319,11 @@ final class NodeLoop {
 
   private Output stepOne(Object event) {
     if (event == TICK) {
+      tickQueued.set(false);
       return core.tick();
+    }
+    if (event instanceof PeerLost lost) {
+      return core.peerLost(lost.sid());
     }
     if (event instanceof Message m) {
       if (m instanceof Message.SyncStart ss) {
@@ -273,33 +355,92 @@ final class NodeLoop {
         wrote = true;
       }
     }
-    // Messages that may leave before the fsync do, unless an after-sync message to the same
-    // destination is ahead of them (per-destination order is part of the contract).
-    Map<Long, List<Message>> held = new TreeMap<>();
+    if (!wrote && stages.isEmpty()) {
+      // Nothing to wait for: everything persisted so far is durable.
+      for (Output o : outputs) {
+        for (Output.Send s : o.messages()) {
+          dispatch(s.message());
+        }
+      }
+      applyAll(outputs);
+      return;
+    }
+    PendingSync sync = wrote ? beginSync() : null;
+    List<Message> held = new ArrayList<>();
     for (Output o : outputs) {
       for (Output.Send s : o.messages()) {
         long to = s.message().to();
-        List<Message> h = held.get(to);
-        if (s.afterSync() || h != null) {
-          held.computeIfAbsent(to, k -> new ArrayList<>()).add(s.message());
+        // Per-destination order is part of the contract: nothing overtakes a held message.
+        if (s.afterSync() || heldPerPeer.containsKey(to)) {
+          held.add(s.message());
+          heldPerPeer.merge(to, 1, Integer::sum);
         } else {
           dispatch(s.message());
         }
       }
     }
-    if (wrote) {
-      long start = System.nanoTime();
-      int ops;
-      try {
-        ops = storage.sync();
-      } catch (IOException e) {
-        throw new UncheckedIOException("server " + sid + ": fsync failed", e);
+    stages.add(new Stage(sync, List.copyOf(outputs), held, System.nanoTime()));
+    stagesInFlight = stages.size();
+    if (sync != null && !(inbox.isEmpty() && selfQueue.isEmpty())) {
+      syncer.submit(sync); // busy: let the syncer wait for the disk while the loop goes on
+    }
+    while (stages.size() > MAX_STAGES) {
+      awaitOldestStage();
+    }
+  }
+
+  private PendingSync beginSync() {
+    try {
+      return storage.beginSync();
+    } catch (IOException e) {
+      throw new UncheckedIOException("server " + sid + ": writing the log failed", e);
+    }
+  }
+
+  /** Waits on this thread for the oldest group commit in flight, then completes what is durable. */
+  private void awaitOldestStage() {
+    for (Stage st : stages) {
+      if (st.sync() != null) {
+        try {
+          st.sync().await();
+        } catch (IOException e) {
+          throw new UncheckedIOException("server " + sid + ": fsync failed", e);
+        }
+        break;
       }
-      metrics.fsync(System.nanoTime() - start, ops);
     }
-    for (List<Message> h : held.values()) {
-      h.forEach(this::dispatch);
+    completeStages();
+  }
+
+  /** Sends the held messages of, and applies, every stage at the head that is durable. */
+  private void completeStages() {
+    Throwable failed = syncer.failure();
+    if (failed != null) {
+      throw new IllegalStateException("server " + sid + ": fsync failed", failed);
     }
+    boolean completed = false;
+    while (!stages.isEmpty()) {
+      Stage st = stages.peekFirst();
+      if (st.sync() != null) {
+        if (!st.sync().isDurable()) {
+          break;
+        }
+        metrics.fsync(System.nanoTime() - st.begunNanos(), st.sync().ops());
+      }
+      stages.pollFirst();
+      for (Message m : st.held()) {
+        heldPerPeer.compute(m.to(), (k, n) -> n == 1 ? null : n - 1);
+        dispatch(m);
+      }
+      applyAll(st.outputs());
+      completed = true;
+    }
+    if (completed) {
+      stagesInFlight = stages.size();
+    }
+  }
+
+  private void applyAll(List<Output> outputs) {
     for (Output o : outputs) {
       apply(o);
     }

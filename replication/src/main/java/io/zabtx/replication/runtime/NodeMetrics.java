@@ -57,7 +57,7 @@ final class NodeMetrics {
     fsync =
         add(
             Timer.builder("zab.fsync")
-                .description("time of one group-commit fsync")
+                .description("time from the start of a group commit until it is durable")
                 .publishPercentileHistogram()
                 .tag("server", id)
                 .register(registry));
@@ -88,6 +88,11 @@ final class NodeMetrics {
             .register(registry));
     add(
         Gauge.builder("zab.inbox.depth", loop, NodeLoop::inboxDepth)
+            .tag("server", id)
+            .register(registry));
+    add(
+        Gauge.builder("zab.groupcommit.inflight", loop, NodeLoop::stagesInFlight)
+            .description("group commits written but not yet durable (limit NodeLoop.MAX_STAGES)")
             .tag("server", id)
             .register(registry));
   }

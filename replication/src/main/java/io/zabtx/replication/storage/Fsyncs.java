@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issues every fsync of one storage instance, so that the fsync option and the counters behind
- * {@link StorageStats} live in one place. Not thread-safe: owned by the storage's thread.
+ * {@link StorageStats} live in one place. Thread-safe: the runtime's syncer thread forces the log
+ * while the storage's own thread may force other files.
  */
 final class Fsyncs {
 
   private final boolean enabled;
-  private long count;
-  private long lastNanos;
+  private final AtomicLong count = new AtomicLong();
+  private volatile long lastNanos;
 
   Fsyncs(boolean enabled) {
     this.enabled = enabled;
@@ -46,7 +48,7 @@ final class Fsyncs {
   }
 
   long count() {
-    return count;
+    return count.get();
   }
 
   long lastNanos() {
@@ -55,6 +57,6 @@ final class Fsyncs {
 
   private void record(long startNanos) {
     lastNanos = System.nanoTime() - startNanos;
-    count++;
+    count.incrementAndGet();
   }
 }

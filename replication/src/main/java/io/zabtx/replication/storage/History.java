@@ -174,6 +174,11 @@ final class History {
     return log.hasUnforced();
   }
 
+  /** See {@link SegmentedLog#flushNewest()}. */
+  LogSegment flushNewest() throws IOException {
+    return log.flushNewest();
+  }
+
   /** Makes every append durable with one fdatasync. */
   void force() throws IOException {
     log.force();

@@ -17,8 +17,12 @@ import java.util.zip.CRC32C;
  * segment's first record, which lets recovery tell a missing segment from the normal gaps between
  * zxids.
  *
- * <p>Appends collect in a buffer until {@link #flush()}; {@link #force} makes them durable. Not
- * thread-safe.
+ * <p>Appends collect in a buffer until {@link #flush()}; {@link #force} makes them durable.
+ *
+ * <p><b>Threading.</b> Owned by the storage's thread, with one exception: {@link #forceTo} may run
+ * on another thread (the runtime's syncer) while the owner keeps appending and flushing. That is
+ * why {@code flushedEnd} is volatile (a forcing thread reads how far the OS has the data) and why
+ * forcing is serialized on the segment ({@code forcedEnd} is guarded by {@code this}).
  */
 final class LogSegment {
 
@@ -41,10 +45,12 @@ final class LogSegment {
   private final long firstZxid;
   private final long capacity;
   private long lastZxid;
-  private long flushedEnd;
+  private volatile long flushedEnd;
   private long end;
   private ByteBuffer pending;
-  private boolean unforced;
+
+  /** Everything below this offset is durable. Guarded by {@code this}; volatile for reads. */
+  private volatile long forcedEnd;
 
   LogSegment(
       Path path,
@@ -61,6 +67,7 @@ final class LogSegment {
     this.lastZxid = lastZxid;
     this.capacity = capacity;
     this.flushedEnd = end;
+    this.forcedEnd = end;
     this.end = end;
   }
 
@@ -171,7 +178,6 @@ final class LogSegment {
       ByteBuffer big = ByteBuffer.allocate(bytes);
       RecordCodec.encode(big, zxid, data);
       flushedEnd += AtomicFiles.writeFully(channel, big.flip(), flushedEnd);
-      unforced = true;
     } else {
       RecordCodec.encode(pending, zxid, data);
     }
@@ -185,22 +191,37 @@ final class LogSegment {
       pending.flip();
       flushedEnd += AtomicFiles.writeFully(channel, pending, flushedEnd);
       pending.clear();
-      unforced = true;
     }
+  }
+
+  /** How far records were handed to the OS; {@link #forceTo} with this makes them durable. */
+  long flushedEnd() {
+    return flushedEnd;
   }
 
   /** True when some record is not known to be durable. */
   boolean hasUnforced() {
-    return unforced || (pending != null && pending.position() > 0);
+    return (pending != null && pending.position() > 0) || forcedEnd < flushedEnd;
   }
 
   /** Makes every record durable: one fdatasync for all of them. */
   void force(Fsyncs fsyncs) throws IOException {
     flush();
-    if (unforced) {
-      fsyncs.force(channel, false);
-      unforced = false;
+    forceTo(flushedEnd, fsyncs);
+  }
+
+  /**
+   * Makes the records below {@code target} (an earlier {@link #flushedEnd()}) durable, unless an
+   * earlier force already did. Safe on any thread; concurrent calls fsync once, and one fdatasync
+   * covers everything flushed before it started, so forces queued behind it usually return at once.
+   */
+  synchronized void forceTo(long target, Fsyncs fsyncs) throws IOException {
+    if (forcedEnd >= target) {
+      return;
     }
+    long covered = flushedEnd; // read before the fsync: only what the OS had then is covered
+    fsyncs.force(channel, false);
+    forcedEnd = covered;
   }
 
   /** Frees the append buffer of a segment that will not be appended to again. */
@@ -236,7 +257,9 @@ final class LogSegment {
     end = cut;
     flushedEnd = cut;
     lastZxid = last;
-    unforced = false;
+    synchronized (this) {
+      forcedEnd = cut;
+    }
   }
 
   /**

@@ -197,6 +197,20 @@ final class SegmentedLog {
     return !segments.isEmpty() && newest().hasUnforced();
   }
 
+  /**
+   * First half of a group commit that another thread finishes: hands the newest segment's buffered
+   * appends to the OS and returns that segment (null if there is none). Older segments were forced
+   * when the log rolled past them.
+   */
+  LogSegment flushNewest() throws IOException {
+    if (segments.isEmpty()) {
+      return null;
+    }
+    LogSegment s = newest();
+    s.flush();
+    return s;
+  }
+
   /** The group commit: one fdatasync of the newest segment makes every append durable. */
   void force() throws IOException {
     if (!segments.isEmpty()) {

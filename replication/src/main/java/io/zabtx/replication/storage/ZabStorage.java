@@ -46,8 +46,9 @@ import java.util.Objects;
  * <p>Directory fsyncs assume a POSIX file system (Linux, macOS).
  *
  * <p><b>Threading.</b> Not thread-safe: one instance belongs to the node's event loop, and every
- * method (including {@link #stats()}) is called from that thread. The runtime copies {@link
- * #stats()} into its metrics.
+ * method (including {@link #stats()}) is called from that thread, except {@link
+ * PendingSync#await()}, which any thread may call while the loop goes on writing. The runtime
+ * copies {@link #stats()} into its metrics.
  *
  * <p><b>Blocking.</b> {@link #open}, {@link #write}, {@link #sync}, {@link #saveSnapshot} and
  * {@link #close} do file I/O and may block on fsync.
@@ -95,7 +96,7 @@ public final class ZabStorage implements Closeable {
   private int opsSinceSync;
   private long syncCount;
   private int lastSyncBatchOps;
-  private Throwable failure;
+  private volatile Throwable failure;
   private boolean closed;
   private InstallHook installHook = step -> {};
 
@@ -226,6 +227,31 @@ public final class ZabStorage implements Closeable {
   }
 
   /**
+   * Group commit in two halves, so that the caller's thread need not wait for the disk: hands every
+   * op written since the last group commit to the OS and returns the {@link PendingSync} that makes
+   * them durable; any thread may complete it. Until it is awaited those ops are not durable, and
+   * messages that depend on them must wait. Later writes may proceed meanwhile; an op that must be
+   * durable at once (truncation, install, epochs, snapshots, close) first forces everything before
+   * it, so it never waits on, or races with, a pending sync.
+   *
+   * @throws IOException if handing the data to the OS failed; this storage is failed from then on
+   */
+  public PendingSync beginSync() throws IOException {
+    requireUsable();
+    LogSegment[] newest = new LogSegment[1];
+    mutate(() -> newest[0] = history.flushNewest());
+    int batch = opsSinceSync;
+    opsSinceSync = 0;
+    if (batch > 0) {
+      syncCount++;
+      lastSyncBatchOps = batch;
+    }
+    LogSegment s = newest[0];
+    boolean needed = s != null && s.hasUnforced();
+    return new PendingSync(this, needed ? s : null, needed ? s.flushedEnd() : 0, batch);
+  }
+
+  /**
    * Writes a snapshot of the state machine atomically, then compacts: deletes the log segments
    * whose entries are all at or below {@code s.zxid()} (the newest segment always stays) and the
    * snapshot files beyond the newest {@link StorageOptions#snapshotsToKeep()}. Log ops still
@@ -310,7 +336,11 @@ public final class ZabStorage implements Closeable {
     }
     if (zxid < lastZxid()) {
       history.checkTruncate(zxid);
-      mutate(() -> history.truncate(zxid));
+      mutate(
+          () -> {
+            history.force(); // no pending sync may still reach for a segment the cut deletes
+            history.truncate(zxid);
+          });
     }
     opsSinceSync++;
   }
@@ -331,7 +361,11 @@ public final class ZabStorage implements Closeable {
       }
       previous = e.zxid();
     }
-    mutate(() -> installAtomically(snapshot, entries));
+    mutate(
+        () -> {
+          history.force(); // no pending sync may still reach for the history the install closes
+          installAtomically(snapshot, entries);
+        });
     opsSinceSync++;
   }
 
@@ -462,6 +496,17 @@ public final class ZabStorage implements Closeable {
               + " failed earlier and its disk state is unknown; restart the node so that"
               + " recovery re-reads the disk",
           failure);
+    }
+  }
+
+  Fsyncs fsyncs() {
+    return fsyncs;
+  }
+
+  /** A {@link PendingSync} failed on some thread: the disk's state is unknown from now on. */
+  void failed(Throwable e) {
+    if (failure == null) {
+      failure = e;
     }
   }
 

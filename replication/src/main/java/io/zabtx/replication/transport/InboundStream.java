@@ -6,22 +6,29 @@ import io.grpc.stub.StreamObserver;
 import io.zabtx.replication.core.Message;
 import io.zabtx.replication.transport.proto.Frame;
 import io.zabtx.replication.transport.proto.Hello;
+import io.zabtx.replication.transport.proto.PeerMessage;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The server side of one peer's stream to this node: checks the Hello, then decodes and delivers
- * the peer's messages in order.
+ * the peer's messages in order, whether they come one per frame or in batches. A bad member of a
+ * batch is dropped alone; the others are still delivered, in order.
  *
  * <p>gRPC calls one stream's observer methods one at a time, so the state below needs no lock.
  * Nothing from a stream is delivered before its Hello passed: the right cluster, a known member
  * other than this node, this node as the receiver, a supported protocol version. When a peer opens
  * a new stream, its older one (if gRPC has not yet noticed it is dead) is superseded and delivers
  * nothing more, so the peer's messages stay in order across a reconnect.
+ *
+ * <p>When the stream that is the peer's current one ends, the peer is reported lost; a superseded
+ * stream's end is not news (the peer is connected on the newer one), nor is a refused stream's.
  */
 final class InboundStream implements StreamObserver<Frame> {
   private static final Logger LOG = System.getLogger(InboundStream.class.getName());
@@ -35,7 +42,8 @@ final class InboundStream implements StreamObserver<Frame> {
       Consumer<Message> inbound,
       TransportCounters counters,
       ConcurrentMap<Long, InboundStream> openStreams,
-      ThrottledLog throttledLog) {}
+      ThrottledLog throttledLog,
+      LongConsumer peerLost) {}
 
   private enum State {
     AWAITING_HELLO,
@@ -144,16 +152,29 @@ final class InboundStream implements StreamObserver<Frame> {
   }
 
   private void deliver(Frame frame) {
+    switch (frame.getKindCase()) {
+      case MESSAGE -> deliver(frame.getMessage());
+      case BATCH -> {
+        List<PeerMessage> members = frame.getBatch().getMessagesList();
+        if (members.isEmpty()) {
+          dropMalformed("an empty batch"); // a correct sender never makes one
+        }
+        for (PeerMessage member : members) {
+          deliver(member);
+        }
+      }
+      default -> dropMalformed("a frame after the Hello carries neither a message nor a batch");
+    }
+  }
+
+  private void deliver(PeerMessage wire) {
+    // Checked per message, not per frame: a newer stream may be accepted in the middle of a batch.
     if (superseded) {
       return; // the peer has a newer stream; this one's stragglers would break FIFO
     }
-    if (!frame.hasMessage()) {
-      dropMalformed("a frame after the Hello carries no message");
-      return;
-    }
     Message m;
     try {
-      m = ctx.codec().decode(frame.getMessage());
+      m = ctx.codec().decode(wire);
     } catch (MalformedMessageException e) {
       dropMalformed(e.getMessage());
       return;
@@ -210,8 +231,11 @@ final class InboundStream implements StreamObserver<Frame> {
   }
 
   private void forget() {
-    if (state == State.OPEN) {
-      ctx.openStreams().remove(peerSid, this);
+    // remove() succeeds only for the peer's current stream: a superseded one ending says nothing
+    // about the peer, which is connected on the newer stream.
+    if (state == State.OPEN && ctx.openStreams().remove(peerSid, this)) {
+      LOG.log(Level.DEBUG, "server {0}: the stream from peer {1} ended", ctx.selfSid(), peerSid);
+      ctx.peerLost().accept(peerSid);
     }
   }
 }

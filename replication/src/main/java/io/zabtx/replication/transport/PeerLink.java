@@ -1,9 +1,11 @@
 package io.zabtx.replication.transport;
 
+import com.google.protobuf.CodedOutputStream;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.zabtx.replication.transport.proto.Batch;
 import io.zabtx.replication.transport.proto.Frame;
 import io.zabtx.replication.transport.proto.PeerMessage;
 import io.zabtx.replication.transport.proto.ZabPeerGrpc;
@@ -17,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 /**
@@ -26,7 +29,13 @@ import java.util.function.LongFunction;
  * <p>A stream starts with a Hello; messages flow only once the peer answered with its own Hello, so
  * a peer that refuses us (or is down) leaves the queue intact. Sending respects gRPC flow control:
  * the queue is drained only while the stream {@code isReady()}, and the stream's on-ready handler
- * resumes draining, so nothing buffers inside gRPC beyond its small window.
+ * resumes draining, so nothing buffers inside gRPC beyond its small window. Each write takes
+ * everything waiting, up to the batch limits, into one frame: a Batch when more than one message
+ * waits, the plain message otherwise.
+ *
+ * <p>When a stream the peer had accepted ends, the link reports the peer lost (on an I/O thread)
+ * before it reconnects; a stream that was never accepted, or that the link itself dropped (address
+ * change, close), reports nothing.
  *
  * <p>Every call on the stream's request observer (which is not thread-safe) happens inside {@link
  * #pump()}, which runs on one thread at a time: a caller of {@code send}, or a gRPC I/O thread. The
@@ -42,8 +51,11 @@ final class PeerLink {
   private final Function<InetSocketAddress, ManagedChannel> channelFactory;
   private final Frame hello;
   private final BlockingQueue<PeerMessage> queue;
+  private final int maxBatchMessages;
+  private final int maxBatchBytes;
   private final ScheduledExecutorService scheduler;
   private final TransportCounters counters;
+  private final LongConsumer peerLost;
   private final AtomicInteger pumpWork = new AtomicInteger();
 
   /** The stream in use, or null while connecting is pending; written under {@code this}. */
@@ -65,18 +77,24 @@ final class PeerLink {
       Function<InetSocketAddress, ManagedChannel> channelFactory,
       Frame hello,
       int queueLimit,
+      int maxBatchMessages,
+      int maxBatchBytes,
       Backoff backoff,
       ScheduledExecutorService scheduler,
-      TransportCounters counters) {
+      TransportCounters counters,
+      LongConsumer peerLost) {
     this.selfSid = selfSid;
     this.peerSid = peerSid;
     this.addressOf = addressOf;
     this.channelFactory = channelFactory;
     this.hello = hello;
     this.queue = new LinkedBlockingQueue<>(queueLimit);
+    this.maxBatchMessages = maxBatchMessages;
+    this.maxBatchBytes = maxBatchBytes;
     this.backoff = backoff;
     this.scheduler = scheduler;
     this.counters = counters;
+    this.peerLost = peerLost;
   }
 
   /** Queues {@code message} or, when the queue is full, drops and counts it. Never blocks. */
@@ -218,17 +236,24 @@ final class PeerLink {
 
   private void ended(OutboundStream stream, Status status) {
     long delayNanos;
+    boolean wasAccepted;
     synchronized (this) {
       if (stream != current || closed) {
         return;
       }
       current = null;
       failedBefore = true;
+      wasAccepted = stream.accepted;
       logEnd(stream, status);
       delayNanos = backoff.nextDelayNanos();
       reconnectScheduled = true;
     }
     try {
+      if (wasAccepted) {
+        // ended() may run on a send() caller's thread (a failed write); the contract promises an
+        // I/O thread, and the caller may be the very event loop the consumer posts to.
+        scheduler.execute(() -> peerLost.accept(peerSid));
+      }
       scheduler.schedule(this::reconnect, delayNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // The transport is closing and its I/O threads are gone.
@@ -260,6 +285,14 @@ final class PeerLink {
     } else {
       LOG.log(Level.DEBUG, what, selfSid, peerSid, channelAddress, describe(status));
     }
+  }
+
+  /**
+   * The bytes {@code m} adds to a Batch: its encoded size (computed once at send and cached by
+   * protobuf, so nothing is serialized here) plus the field tag and length prefix.
+   */
+  private static long batchedSize(PeerMessage m) {
+    return CodedOutputStream.computeMessageSize(Batch.MESSAGES_FIELD_NUMBER, m);
   }
 
   private static String describe(Status status) {
@@ -294,12 +327,31 @@ final class PeerLink {
         return;
       }
       while (out.isReady()) {
-        PeerMessage m = queue.poll();
-        if (m == null) {
+        PeerMessage first = queue.poll();
+        if (first == null) {
           return;
         }
-        out.onNext(Frame.newBuilder().setMessage(m).build());
-        counters.sent.increment();
+        long bytes = batchedSize(first);
+        PeerMessage next = maxBatchMessages > 1 ? queue.peek() : null;
+        if (next == null || bytes + batchedSize(next) > maxBatchBytes) {
+          // Alone: nothing else waits, or the next one would overflow the batch. A message over
+          // maxBatchBytes (but within maxMessageBytes, checked at send) also goes this way.
+          out.onNext(Frame.newBuilder().setMessage(first).build());
+          counters.sent.increment();
+        } else {
+          Batch.Builder batch = Batch.newBuilder().addMessages(first);
+          do {
+            // Takes the message just peeked: this pump is the queue's only taker. (close() may
+            // clear the queue meanwhile, but then this stream is being torn down anyway.)
+            queue.poll();
+            batch.addMessages(next);
+            bytes += batchedSize(next);
+            next = batch.getMessagesCount() < maxBatchMessages ? queue.peek() : null;
+          } while (next != null && bytes + batchedSize(next) <= maxBatchBytes);
+          out.onNext(Frame.newBuilder().setBatch(batch).build());
+          counters.sent.add(batch.getMessagesCount());
+        }
+        counters.framesSent.increment();
       }
     }
 

@@ -2,6 +2,7 @@ package io.zabtx.replication.transport;
 
 import io.zabtx.replication.core.Message;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Moves ZAB messages between the nodes of one ensemble: FIFO per ordered pair of nodes, at most
@@ -30,18 +31,54 @@ import java.util.function.Consumer;
  * The {@code inbound} consumer is called on the transport's I/O threads, possibly on several at
  * once (for different peers), but sequentially and in order for any one peer; it must be
  * thread-safe, must not block and should only enqueue (e.g. into the node's event loop inbox).
+ *
+ * <h2>Peer-lost notifications</h2>
+ *
+ * <p>The optional {@code peerLost} consumer of {@link #start(Consumer, LongConsumer)} hears at once
+ * that a connection to a peer broke — the peer may be down (killed, crashed, partitioned) or merely
+ * restarting its stream — so that, for example, a follower can start an election without waiting
+ * for its timeout. It is a hint, never a verdict: the transport keeps reconnecting and delivering
+ * as before. It is called with the peer's sid when
+ *
+ * <ul>
+ *   <li>a stream the peer opened to this node, and that passed the handshake, ends (with an error
+ *       or completed) without a newer stream from that peer having replaced it, or
+ *   <li>a stream this node opened to the peer, and that the peer accepted, ends.
+ * </ul>
+ *
+ * <p>It may be called more than once for one outage (once per direction, and again after each
+ * reconnect that is accepted and breaks), never for a peer no stream was ever accepted with, and
+ * not for the connections {@link #close()} itself tears down, nor after {@code close()} returned.
+ * Like {@code inbound} it runs on the transport's I/O threads, possibly concurrently with {@code
+ * inbound} and with itself for other peers; it must be thread-safe and must not block, and an
+ * exception it throws is logged and otherwise ignored.
  */
 public interface PeerTransport extends AutoCloseable {
 
   /**
-   * Starts listening and sending. Call once.
+   * Starts listening and sending, without peer-lost notifications. Call once (this or {@link
+   * #start(Consumer, LongConsumer)}).
    *
    * @param inbound receives every valid message addressed to this node; see the threading contract
    *     above. An exception it throws is logged and the message counts as received.
    * @throws java.io.UncheckedIOException if the port cannot be bound
    * @throws IllegalStateException if already started or closed
    */
-  void start(Consumer<Message> inbound);
+  default void start(Consumer<Message> inbound) {
+    start(inbound, peer -> {});
+  }
+
+  /**
+   * Starts listening and sending. Call once (this or {@link #start(Consumer)}).
+   *
+   * @param inbound receives every valid message addressed to this node; see the threading contract
+   *     above. An exception it throws is logged and the message counts as received.
+   * @param peerLost receives the sid of a peer whose connection broke; see "Peer-lost
+   *     notifications" above
+   * @throws java.io.UncheckedIOException if the port cannot be bound
+   * @throws IllegalStateException if already started or closed
+   */
+  void start(Consumer<Message> inbound, LongConsumer peerLost);
 
   /**
    * Queues {@code message} for its receiver {@link Message#to()} and returns at once. Drops it (and

@@ -22,6 +22,12 @@ import java.util.Objects;
  * @param maxMessageBytes the largest encoded message sent or accepted
  * @param reconnectBackoffMin the first delay before reconnecting to a peer
  * @param reconnectBackoffMax the longest delay between reconnect attempts
+ * @param maxBatchMessages the most messages packed into one frame when several wait for a peer; 1
+ *     turns batching off
+ * @param maxBatchBytes the largest encoded size of a batch frame's messages (with their per-message
+ *     framing); at most {@code maxMessageBytes}, so that a batch fits wherever one message of the
+ *     maximum size fits on the receiver (every node is assumed to use the same {@code
+ *     maxMessageBytes}). A single message larger than this still goes, alone in its frame.
  */
 public record TransportConfig(
     String clusterId,
@@ -32,7 +38,9 @@ public record TransportConfig(
     int sendQueueLimit,
     int maxMessageBytes,
     Duration reconnectBackoffMin,
-    Duration reconnectBackoffMax) {
+    Duration reconnectBackoffMax,
+    int maxBatchMessages,
+    int maxBatchBytes) {
 
   /** Messages that may wait per peer by default. */
   public static final int DEFAULT_SEND_QUEUE_LIMIT = 10_000;
@@ -48,6 +56,19 @@ public record TransportConfig(
 
   /** The default longest reconnect delay. */
   public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(1);
+
+  /**
+   * The default most messages per frame: enough to amortise gRPC's per-frame cost, few enough that
+   * one frame does not hold a peer's event loop for long.
+   */
+  public static final int DEFAULT_MAX_BATCH_MESSAGES = 512;
+
+  /**
+   * The default largest batch: 1 MiB. Far above what 512 small messages need, so it binds only for
+   * large ones (proposals with big payloads, sync entries), where it caps how much one frame holds
+   * in memory on both sides and how long the receiver's I/O thread spends decoding it.
+   */
+  public static final int DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
 
   /** Validates every field and copies {@code peers}. */
   public TransportConfig {
@@ -87,9 +108,20 @@ public record TransportConfig(
               + " and "
               + reconnectBackoffMax);
     }
+    if (maxBatchMessages < 1) {
+      throw new IllegalArgumentException(
+          "maxBatchMessages must be positive (1 turns batching off), got " + maxBatchMessages);
+    }
+    if (maxBatchBytes < 1 || maxBatchBytes > maxMessageBytes) {
+      throw new IllegalArgumentException(
+          "maxBatchBytes must be in [1, maxMessageBytes = "
+              + maxMessageBytes
+              + "] so that a batch fits the receiver's frame limit, got "
+              + maxBatchBytes);
+    }
   }
 
-  /** A configuration with the default queue limit, message size limit and backoff. */
+  /** A configuration with the default queue limit, message size limit, backoff and batching. */
   public static TransportConfig of(
       String clusterId,
       long selfSid,
@@ -105,7 +137,9 @@ public record TransportConfig(
         DEFAULT_SEND_QUEUE_LIMIT,
         DEFAULT_MAX_MESSAGE_BYTES,
         DEFAULT_BACKOFF_MIN,
-        DEFAULT_BACKOFF_MAX);
+        DEFAULT_BACKOFF_MAX,
+        DEFAULT_MAX_BATCH_MESSAGES,
+        DEFAULT_MAX_BATCH_BYTES);
   }
 
   /** A loopback configuration on an ephemeral port with no peers yet, as tests use. */
@@ -124,10 +158,15 @@ public record TransportConfig(
         limit,
         maxMessageBytes,
         reconnectBackoffMin,
-        reconnectBackoffMax);
+        reconnectBackoffMax,
+        maxBatchMessages,
+        maxBatchBytes);
   }
 
-  /** This configuration with another message size limit. */
+  /**
+   * This configuration with another message size limit. A {@code maxBatchBytes} above the new limit
+   * is lowered to it, since a batch must fit where one message fits.
+   */
   public TransportConfig withMaxMessageBytes(int bytes) {
     return new TransportConfig(
         clusterId,
@@ -138,7 +177,9 @@ public record TransportConfig(
         sendQueueLimit,
         bytes,
         reconnectBackoffMin,
-        reconnectBackoffMax);
+        reconnectBackoffMax,
+        maxBatchMessages,
+        Math.min(maxBatchBytes, bytes));
   }
 
   /** This configuration listening on another port. */
@@ -152,7 +193,9 @@ public record TransportConfig(
         sendQueueLimit,
         maxMessageBytes,
         reconnectBackoffMin,
-        reconnectBackoffMax);
+        reconnectBackoffMax,
+        maxBatchMessages,
+        maxBatchBytes);
   }
 
   /** This configuration with other peers. */
@@ -166,12 +209,43 @@ public record TransportConfig(
         sendQueueLimit,
         maxMessageBytes,
         reconnectBackoffMin,
-        reconnectBackoffMax);
+        reconnectBackoffMax,
+        maxBatchMessages,
+        maxBatchBytes);
   }
 
   /** This configuration with another reconnect backoff. */
   public TransportConfig withReconnectBackoff(Duration min, Duration max) {
     return new TransportConfig(
-        clusterId, selfSid, bindHost, bindPort, peers, sendQueueLimit, maxMessageBytes, min, max);
+        clusterId,
+        selfSid,
+        bindHost,
+        bindPort,
+        peers,
+        sendQueueLimit,
+        maxMessageBytes,
+        min,
+        max,
+        maxBatchMessages,
+        maxBatchBytes);
+  }
+
+  /**
+   * This configuration with other batching limits: at most {@code messages} messages and {@code
+   * bytes} encoded bytes per frame ({@code messages} = 1 turns batching off).
+   */
+  public TransportConfig withBatchLimits(int messages, int bytes) {
+    return new TransportConfig(
+        clusterId,
+        selfSid,
+        bindHost,
+        bindPort,
+        peers,
+        sendQueueLimit,
+        maxMessageBytes,
+        reconnectBackoffMin,
+        reconnectBackoffMax,
+        messages,
+        bytes);
   }
 }

@@ -8,6 +8,8 @@ import java.util.Set;
  * over the life of the transport.
  *
  * @param messagesSent messages handed to an open stream (they may still be lost in flight)
+ * @param framesSent gRPC frames those messages went out in, each one message or a batch; {@code
+ *     messagesSent / framesSent} is the mean batch size
  * @param messagesReceived valid messages delivered to the inbound consumer
  * @param droppedQueueFull messages dropped because the peer's send queue was full
  * @param droppedTooLarge messages not sent because they encode to more than the size limit
@@ -22,6 +24,7 @@ import java.util.Set;
  */
 public record TransportStats(
     long messagesSent,
+    long framesSent,
     long messagesReceived,
     long droppedQueueFull,
     long droppedTooLarge,

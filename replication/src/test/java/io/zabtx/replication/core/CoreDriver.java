@@ -51,6 +51,10 @@ final class CoreDriver {
     return record(core.tick());
   }
 
+  Output peerLost(long sid) {
+    return record(core.peerLost(sid));
+  }
+
   /** Ticks {@code n} times and returns the outputs. */
   List<Output> tickN(int n) {
     List<Output> out = new ArrayList<>();

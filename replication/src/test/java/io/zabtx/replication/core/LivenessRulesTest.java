@@ -79,4 +79,25 @@ class LivenessRulesTest {
     }
     assertThat(d.core.role()).isEqualTo(Role.FOLLOWING);
   }
+
+  @Test
+  void rule7_aFollowerThatLosesTheConnectionToItsLeaderGoesLookingAtOnce() {
+    CoreDriver d = broadcastingFollower();
+    Output o = d.peerLost(1);
+    assertThat(o.roleChange()).isEqualTo(new Output.RoleChange(Role.LOOKING, -1, -1));
+    assertThat(d.sent(Message.Notification.class)).as("it votes at once").isNotEmpty();
+  }
+
+  @Test
+  void rule7_losingAnotherPeerChangesNothing() {
+    CoreDriver follower = broadcastingFollower();
+    assertThat(follower.peerLost(3).isEmpty()).isTrue();
+    assertThat(follower.core.role()).isEqualTo(Role.FOLLOWING);
+
+    CoreDriver leader = establishedLeader(config(1), DurableState.empty());
+    assertThat(leader.peerLost(2).isEmpty()).isTrue();
+    assertThat(leader.core.isEstablishedLeader())
+        .as("the leader keeps leading; its quorum check decides")
+        .isTrue();
+  }
 }

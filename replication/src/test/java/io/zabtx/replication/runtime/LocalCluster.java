@@ -12,7 +12,9 @@ import io.zabtx.replication.transport.TransportConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -84,7 +86,9 @@ final class LocalCluster implements AutoCloseable {
             .withSnapshotEveryEntries(snapshotEveryEntries);
     KeyValueStateMachine sm = new KeyValueStateMachine();
     SimpleMeterRegistry registry = registries.computeIfAbsent(sid, k -> new SimpleMeterRegistry());
-    ZabNode node = ZabNode.create(config, sm, transport, registry);
+    OrderCheckingTransport checked = new OrderCheckingTransport(transport);
+    checkers.add(checked);
+    ZabNode node = ZabNode.create(config, sm, checked, registry);
     node.start();
     int port = node.peerPort();
     boolean newPort = !ports.containsKey(sid);
@@ -103,6 +107,14 @@ final class LocalCluster implements AutoCloseable {
   }
 
   private final Map<Long, GrpcPeerTransport> transports = new HashMap<>();
+  private final List<OrderCheckingTransport> checkers = new ArrayList<>();
+
+  /** Session messages any node's runtime handed its transport out of order (should be none). */
+  List<String> sendOrderViolations() {
+    List<String> all = new ArrayList<>();
+    checkers.forEach(c -> all.addAll(c.violations()));
+    return all;
+  }
 
   private GrpcPeerTransport transportOf(long sid) {
     return transports.get(sid);
@@ -210,10 +222,16 @@ final class LocalCluster implements AutoCloseable {
     return c == null ? 0 : c.count();
   }
 
+  /** Stops every node, then fails if any runtime sent session messages out of order. */
   @Override
   public void close() {
     for (long sid : Set.copyOf(nodes.keySet())) {
       stop(sid);
+    }
+    List<String> violations = sendOrderViolations();
+    if (!violations.isEmpty()) {
+      throw new AssertionError(
+          violations.size() + " session messages left out of order, first: " + violations.get(0));
     }
   }
 }

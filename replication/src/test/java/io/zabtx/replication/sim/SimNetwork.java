@@ -95,6 +95,9 @@ final class SimNetwork {
       inFlight.clear();
       lastDeliveryByLink.remove(link);
     }
+    // A broken TCP connection is noticed at both ends, as the real transport reports it.
+    sim.peerLostSoon(a, b);
+    sim.peerLostSoon(b, a);
   }
 
   /** Blocks messages from {@code from} to {@code to} and breaks their connection. */

@@ -234,7 +234,42 @@ public final class Simulation {
       if (n.disk.tornTails > torn) {
         count("crash.tornTail");
       }
+      peersNoticeCrash(sid);
     }
+  }
+
+  /**
+   * A killed process's connections are reset and its peers notice at once; a host that lost power
+   * goes silent and only timeouts notice. Either happens.
+   */
+  private void peersNoticeCrash(long sid) {
+    if (chance(0.5)) {
+      for (long other : nodes.keySet()) {
+        if (other != sid) {
+          peerLostSoon(other, sid);
+        }
+      }
+    }
+  }
+
+  /**
+   * Within a tick, node {@code sid}'s runtime reports that its connection to {@code peer} broke.
+   */
+  void peerLostSoon(long sid, long peer) {
+    SimNode n = nodes.get(sid);
+    if (n == null || !n.isUp()) {
+      return;
+    }
+    int incarnation = n.incarnation;
+    schedule(
+        now + 1 + random.nextInt(TICK),
+        () -> {
+          if (n.isUp() && n.incarnation == incarnation) {
+            trace("peer lost %d -x %d", sid, peer);
+            count("peerLost");
+            n.handle(n.core().peerLost(peer));
+          }
+        });
   }
 
   /**
@@ -247,6 +282,7 @@ public final class Simulation {
       trace("crash %d keeping %d unsynced writes", sid, keepUnsynced);
       crashes++;
       n.crash(keepUnsynced);
+      peersNoticeCrash(sid);
     }
   }
 

@@ -76,7 +76,7 @@ class HandshakeTest {
   @Test
   void anotherProtocolVersionIsRefused() throws Exception {
     assertRefused(
-        hello(CLUSTER_ID, 2, 1, 2), 2, Status.Code.FAILED_PRECONDITION, "protocol version 2");
+        hello(CLUSTER_ID, 2, 1, 1), 2, Status.Code.FAILED_PRECONDITION, "protocol version 1");
   }
 
   @Test

@@ -2,7 +2,9 @@ package io.zabtx.replication.transport;
 
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.UnaryOperator;
 
 /**
@@ -14,6 +16,7 @@ final class LoopbackCluster implements AutoCloseable {
 
   final Map<Long, GrpcPeerTransport> transports = new LinkedHashMap<>();
   final Map<Long, Inbox> inboxes = new LinkedHashMap<>();
+  final Map<Long, ConcurrentLinkedQueue<Long>> lostReports = new LinkedHashMap<>();
 
   static LoopbackCluster start(long... sids) {
     return start(c -> c, sids);
@@ -25,9 +28,11 @@ final class LoopbackCluster implements AutoCloseable {
       GrpcPeerTransport t =
           new GrpcPeerTransport(tweak.apply(TransportConfig.loopback(CLUSTER_ID, sid)));
       Inbox inbox = new Inbox();
-      t.start(inbox);
+      ConcurrentLinkedQueue<Long> lost = new ConcurrentLinkedQueue<>();
+      t.start(inbox, lost::add);
       cluster.transports.put(sid, t);
       cluster.inboxes.put(sid, inbox);
+      cluster.lostReports.put(sid, lost);
     }
     for (var self : cluster.transports.entrySet()) {
       for (var other : cluster.transports.entrySet()) {
@@ -49,6 +54,11 @@ final class LoopbackCluster implements AutoCloseable {
 
   Inbox inbox(long sid) {
     return inboxes.get(sid);
+  }
+
+  /** The peers {@code sid}'s transport reported lost, in report order. */
+  List<Long> lost(long sid) {
+    return List.copyOf(lostReports.get(sid));
   }
 
   @Override
