@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
 
 /**
  * A replicated key-value map, the state machine of the runnable node and of the cluster tests. A
@@ -52,7 +53,11 @@ public final class KeyValueStateMachine implements StateMachine {
     // Entries that are not puts (e.g. benchmark payloads) still count towards order and hash.
     Status s = status;
     long h = s.orderHash() * 0x9E3779B97F4A7C15L + zxid.value();
-    h = Long.rotateLeft(h ^ Arrays.hashCode(data) * 0xC2B2AE3D27D4EB4FL, 29);
+    // CRC32C is a CPU intrinsic; Arrays.hashCode over 1 KiB entries was 14% of a saturated
+    // leader's Java samples.
+    CRC32C crc = new CRC32C();
+    crc.update(data);
+    h = Long.rotateLeft(h ^ crc.getValue() * 0xC2B2AE3D27D4EB4FL, 29);
     status = new Status(s.count() + 1, zxid.value(), h);
   }
 

@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -93,8 +92,13 @@ final class NodeLoop {
   /** Messages this node sends itself; never dropped, drained before the inbox. */
   private final ArrayDeque<Message> selfQueue = new ArrayDeque<>();
 
-  private final TreeMap<Long, CompletableFuture<Zxid>> pending = new TreeMap<>();
+  /** Proposals of this leader awaiting commit, in zxid order (the core assigns them in order). */
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+
+  private record Pending(long zxid, CompletableFuture<Zxid> future) {}
+
   private final ArrayDeque<Stage> stages = new ArrayDeque<>();
+  private final List<Message> outgoing = new ArrayList<>();
 
   /** Peers with messages held in {@link #stages}, and how many; later messages queue behind. */
   private final Map<Long, Integer> heldPerPeer = new HashMap<>();
@@ -334,7 +338,7 @@ final class NodeLoop {
     Propose p = (Propose) event;
     Output out = core.propose(p.data());
     if (out.proposedZxid() > 0) {
-      pending.put(out.proposedZxid(), p.future());
+      pending.add(new Pending(out.proposedZxid(), p.future()));
       metrics.proposed();
     } else if (core.isEstablishedLeader()) {
       p.future()
@@ -362,6 +366,7 @@ final class NodeLoop {
           dispatch(s.message());
         }
       }
+      flushOutgoing();
       applyAll(outputs);
       return;
     }
@@ -379,6 +384,7 @@ final class NodeLoop {
         }
       }
     }
+    flushOutgoing(); // before the fsync: the leader's proposals travel while its disk works
     stages.add(new Stage(sync, List.copyOf(outputs), held, System.nanoTime()));
     stagesInFlight = stages.size();
     if (sync != null && !(inbox.isEmpty() && selfQueue.isEmpty())) {
@@ -432,6 +438,7 @@ final class NodeLoop {
         heldPerPeer.compute(m.to(), (k, n) -> n == 1 ? null : n - 1);
         dispatch(m);
       }
+      flushOutgoing();
       applyAll(st.outputs());
       completed = true;
     }
@@ -448,11 +455,23 @@ final class NodeLoop {
     maybeSnapshot();
   }
 
+  /** Queues {@code m} for {@link #flushOutgoing()}, or for this node itself. */
   private void dispatch(Message m) {
     if (m.to() == sid) {
       selfQueue.add(m);
     } else {
-      transport.send(m);
+      outgoing.add(m);
+    }
+  }
+
+  /**
+   * Hands everything dispatched since the last call to the transport in one call, so the messages
+   * of one loop iteration for one peer share frames.
+   */
+  private void flushOutgoing() {
+    if (!outgoing.isEmpty()) {
+      transport.sendAll(outgoing);
+      outgoing.clear();
     }
   }
 
@@ -467,9 +486,14 @@ final class NodeLoop {
       appliedSinceSnapshot++;
       appliedBytesSinceSnapshot += e.data().length;
       metrics.committed();
-      CompletableFuture<Zxid> f = pending.remove(e.zxid());
-      if (f != null) {
-        f.complete(z);
+      // Entries commit in zxid order; the head is this entry's proposal or a later one.
+      while (!pending.isEmpty() && pending.peekFirst().zxid() <= e.zxid()) {
+        Pending head = pending.pollFirst();
+        if (head.zxid() == e.zxid()) {
+          head.future().complete(z);
+        } else { // cannot happen while leading; never leave a future hanging if it does
+          head.future().completeExceptionally(new LeadershipLostException(sid));
+        }
       }
     }
     if (o.roleChange() != null) {
@@ -506,7 +530,7 @@ final class NodeLoop {
   }
 
   private void failPending(Throwable cause) {
-    pending.values().forEach(f -> f.completeExceptionally(cause));
+    pending.forEach(p -> p.future().completeExceptionally(cause));
     pending.clear();
   }
 

@@ -187,6 +187,33 @@ public final class GrpcPeerTransport implements PeerTransport {
 
   @Override
   public void send(Message message) {
+    PeerLink link = enqueue(message);
+    if (link != null) {
+      link.flush();
+    }
+  }
+
+  @Override
+  public void sendAll(List<Message> messages) {
+    if (messages.size() == 1) {
+      send(messages.get(0));
+      return;
+    }
+    // Queue everything first, then let each link drain once: its messages share frames.
+    List<PeerLink> touched = new ArrayList<>(4);
+    for (Message m : messages) {
+      PeerLink link = enqueue(m);
+      if (link != null && !touched.contains(link)) {
+        touched.add(link);
+      }
+    }
+    for (PeerLink link : touched) {
+      link.flush();
+    }
+  }
+
+  /** Validates, encodes and queues {@code message}; returns its link, or null if dropped. */
+  private PeerLink enqueue(Message message) {
     Objects.requireNonNull(message, "message");
     if (message instanceof Message.LocalSynced) {
       throw new IllegalArgumentException("LocalSynced never leaves its node: " + message);
@@ -204,7 +231,7 @@ public final class GrpcPeerTransport implements PeerTransport {
       throw new IllegalStateException("start the transport before sending");
     }
     if (closed) {
-      return;
+      return null;
     }
     PeerMessage encoded = codec.encode(message);
     int size = encoded.getSerializedSize();
@@ -222,13 +249,17 @@ public final class GrpcPeerTransport implements PeerTransport {
               + " bytes, over the limit of "
               + config.maxMessageBytes()
               + " (raise maxMessageBytes on every node, or send smaller batches)");
-      return;
+      return null;
     }
     PeerLink link = links.computeIfAbsent(message.to(), this::newLink);
-    link.offer(encoded);
+    if (!link.enqueue(encoded)) {
+      return null;
+    }
     if (closed) {
       link.close(); // raced with close(), which may have missed this new link
+      return null;
     }
+    return link;
   }
 
   private PeerLink newLink(long sid) {

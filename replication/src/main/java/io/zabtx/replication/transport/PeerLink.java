@@ -97,12 +97,20 @@ final class PeerLink {
     this.peerLost = peerLost;
   }
 
-  /** Queues {@code message} or, when the queue is full, drops and counts it. Never blocks. */
-  void offer(PeerMessage message) {
+  /**
+   * Queues {@code message} without sending it yet, or, when the queue is full, drops and counts it
+   * and returns false. Never blocks. Call {@link #flush()} after the last of a group.
+   */
+  boolean enqueue(PeerMessage message) {
     if (!queue.offer(message)) {
       counters.droppedQueueFull.increment();
-      return;
+      return false;
     }
+    return true;
+  }
+
+  /** Sends what is queued (in as few frames as the limits allow), connecting first if needed. */
+  void flush() {
     if (current == null) {
       connect();
     } else {

@@ -1,6 +1,7 @@
 package io.zabtx.replication.transport;
 
 import io.zabtx.replication.core.Message;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
@@ -91,6 +92,22 @@ public interface PeerTransport extends AutoCloseable {
    * @throws IllegalStateException if the transport was not started
    */
   void send(Message message);
+
+  /**
+   * Sends every message of {@code messages} as {@link #send} would, in list order, and lets the
+   * transport put those for one peer into as few frames as possible: an event loop that hands over
+   * everything one iteration produced pays the per-frame cost once per peer, not once per message.
+   * Per-peer FIFO order holds across {@code send} and {@code sendAll} calls.
+   *
+   * @throws IllegalArgumentException as {@link #send}; messages before the bad one may have been
+   *     queued
+   * @throws IllegalStateException if the transport was not started
+   */
+  default void sendAll(List<Message> messages) {
+    for (Message m : messages) {
+      send(m);
+    }
+  }
 
   /**
    * The port the server listens on, useful after binding port 0.

@@ -41,6 +41,17 @@ final class OrderCheckingTransport implements PeerTransport {
 
   @Override
   public void send(Message message) {
+    check(message);
+    delegate.send(message);
+  }
+
+  @Override
+  public void sendAll(List<Message> messages) {
+    messages.forEach(this::check);
+    delegate.sendAll(messages);
+  }
+
+  private void check(Message message) {
     if (message instanceof Message.SessionMessage s) {
       synchronized (this) {
         SessionKey key = new SessionKey(s.to(), s.session());
@@ -51,7 +62,6 @@ final class OrderCheckingTransport implements PeerTransport {
         nextSeq.put(key, s.seq() + 1);
       }
     }
-    delegate.send(message);
   }
 
   @Override
