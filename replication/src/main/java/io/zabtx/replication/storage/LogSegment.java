@@ -3,6 +3,7 @@ package io.zabtx.replication.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
@@ -118,6 +119,49 @@ final class LogSegment {
       fsyncs.force(ch, true);
     }
     AtomicFiles.commit(temp, path, fsyncs);
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return new LogSegment(path, ch, prevZxid, firstZxid, prevZxid, capacity, HEADER_BYTES);
+  }
+
+  /**
+   * A zero-filled file of {@code capacity} bytes, durable with its size, under a temporary name
+   * that recovery deletes: made ahead of time, off the event loop, so that rolling to a new segment
+   * does not stop the log for the time it takes to write and fsync tens of MiB of zeros.
+   */
+  static Path prepareSpare(Path dir, long capacity, Fsyncs fsyncs) throws IOException {
+    Path spare = dir.resolve("spare-" + System.nanoTime() + AtomicFiles.TEMP_SUFFIX);
+    try (FileChannel ch =
+        FileChannel.open(spare, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+      for (long pos = 0; pos < capacity; pos += zeros.capacity()) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), capacity - pos));
+        AtomicFiles.writeFully(ch, zeros, pos);
+      }
+      fsyncs.force(ch, true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(spare);
+      throw e;
+    }
+    return spare;
+  }
+
+  /**
+   * Turns a {@link #prepareSpare spare} of exactly {@code capacity} bytes into a segment: the
+   * header goes in and is made durable before the rename, so a segment file never exists without
+   * one.
+   */
+  static LogSegment createFromSpare(
+      Path dir, Path spare, long prevZxid, long firstZxid, long capacity, Fsyncs fsyncs)
+      throws IOException {
+    Path path = dir.resolve(fileName(firstZxid));
+    try (FileChannel ch = FileChannel.open(spare, StandardOpenOption.WRITE)) {
+      if (ch.size() != capacity) {
+        throw new IOException("spare " + spare + " has " + ch.size() + " bytes, not " + capacity);
+      }
+      AtomicFiles.writeFully(ch, header(prevZxid, firstZxid), 0);
+      fsyncs.force(ch, false); // the size and blocks were made durable with the spare
+    }
+    AtomicFiles.commit(spare, path, fsyncs);
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     return new LogSegment(path, ch, prevZxid, firstZxid, prevZxid, capacity, HEADER_BYTES);
   }

@@ -4,11 +4,13 @@ import static io.zabtx.replication.storage.StorageFixtures.SMALL_SEGMENTS;
 import static io.zabtx.replication.storage.StorageFixtures.appendAll;
 import static io.zabtx.replication.storage.StorageFixtures.entries;
 import static io.zabtx.replication.storage.StorageFixtures.entry;
+import static io.zabtx.replication.storage.StorageFixtures.filesMatching;
 import static io.zabtx.replication.storage.StorageFixtures.segmentFiles;
 import static io.zabtx.replication.storage.StorageFixtures.upTo;
 import static io.zabtx.replication.storage.StorageFixtures.z;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.zabtx.replication.core.Entry;
 import io.zabtx.replication.core.PersistOp;
@@ -16,6 +18,7 @@ import io.zabtx.replication.core.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -276,5 +279,49 @@ class LogTest {
     assertThatThrownBy(() -> s.write(new PersistOp.Append(entry(z(1, 1), 1))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
+  }
+
+  @Test
+  void theNextSegmentIsPreparedInTheBackgroundAndTheRollUsesIt() throws IOException {
+    StorageOptions options = StorageOptions.defaults().withSegmentBytes(64 * 1024);
+    try (ZabStorage s = ZabStorage.open(dir, options)) {
+      appendAll(s, entries(1, 1, 300)); // ~38 KiB: past half of the first segment
+      s.sync();
+      Path history = s.historyDirectory();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> filesMatching(history, "spare-").size() == 1);
+      Path spare = filesMatching(history, "spare-").get(0);
+      assertThat(Files.size(spare)).isEqualTo(64 * 1024);
+
+      appendAll(s, entries(1, 301, 600)); // rolls into the spare
+      s.sync();
+      assertThat(s.stats().segmentCount()).isEqualTo(2);
+      assertThat(spare).as("the spare became the second segment").doesNotExist();
+      List<Path> segments = segmentFiles(s);
+      assertThat(Files.size(segments.get(1))).isEqualTo(64 * 1024);
+    }
+    try (ZabStorage s = ZabStorage.open(dir, options)) {
+      assertThat(s.recovered().entries()).containsExactlyElementsOf(entries(1, 1, 600));
+    }
+  }
+
+  @Test
+  void aSpareLeftBehindByACrashIsDeletedAtRecovery() throws IOException {
+    StorageOptions options = StorageOptions.defaults().withSegmentBytes(64 * 1024);
+    ZabStorage s = ZabStorage.open(dir, options);
+    appendAll(s, entries(1, 1, 300));
+    s.sync();
+    Path history = s.historyDirectory();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> filesMatching(history, "spare-").size() == 1);
+    Path spare = filesMatching(history, "spare-").get(0);
+    s.abandon();
+    assertThat(spare).as("a crash leaves it").exists();
+    try (ZabStorage reopened = ZabStorage.open(dir, options)) {
+      assertThat(filesMatching(history, "spare-")).isEmpty();
+      assertThat(reopened.recovered().entries()).containsExactlyElementsOf(entries(1, 1, 300));
+    }
   }
 }
