@@ -37,6 +37,9 @@ final class LearnerSession {
    */
   long newLeaderZxid = -1;
 
+  /** The commit point last sent to the learner (in UPTODATE, COMMIT or PING). */
+  long commitSent = -1;
+
   /** Last zxid the learner acknowledged as durable (voters only). */
   long ackedZxid = -1;
 

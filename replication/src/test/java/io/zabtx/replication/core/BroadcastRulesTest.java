@@ -8,6 +8,7 @@ import static io.zabtx.replication.core.Fixtures.S3;
 import static io.zabtx.replication.core.Fixtures.broadcastingFollower;
 import static io.zabtx.replication.core.Fixtures.establishedLeader;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.zabtx.replication.core.Message.Ack;
 import io.zabtx.replication.core.Message.Commit;
@@ -107,12 +108,37 @@ class BroadcastRulesTest {
 
     Output synced = d.syncAll().get(0);
     assertThat(synced.committed()).extracting(Entry::zxid).containsExactly(z(1, 1));
-    assertThat(synced.messages())
-        .map(Send::message)
-        .filteredOn(Commit.class::isInstance)
-        .extracting(m -> m.to())
-        .containsExactlyInAnyOrder(2L, 3L);
     assertThat(d.core.commitZxid()).isEqualTo(z(1, 1));
+    assertThat(d.sent(Commit.class)).as("followers learn the commit lazily").isEmpty();
+
+    d.tick();
+    assertThat(d.sent(Commit.class))
+        .as("within a tick")
+        .extracting(Commit::to, Commit::zxid)
+        .containsExactlyInAnyOrder(tuple(2L, z(1, 1)), tuple(3L, z(1, 1)));
+    d.tick();
+    assertThat(d.sent(Commit.class)).as("and only once").isEmpty();
+  }
+
+  @Test
+  void rule6_aCommitRidesAlongWithTheNextProposalToEachFollower() {
+    CoreDriver d = establishedLeader(config(1), DurableState.empty());
+    d.propose("a");
+    d.syncAll();
+    d.deliver(new Ack(2, 1, S2, 3, z(1, 1)));
+    assertThat(d.core.commitZxid()).isEqualTo(z(1, 1));
+
+    Output next = d.propose("b");
+    for (long follower : new long[] {2, 3}) {
+      assertThat(Fixtures.to(next, follower))
+          .as("to %d: the commit point first, then the proposal", follower)
+          .satisfiesExactly(
+              m ->
+                  assertThat(m)
+                      .isInstanceOfSatisfying(
+                          Commit.class, c -> assertThat(c.zxid()).isEqualTo(z(1, 1))),
+              m -> assertThat(m).isInstanceOf(Proposal.class));
+    }
   }
 
   @Test
@@ -135,8 +161,10 @@ class BroadcastRulesTest {
 
     Output first = d.deliver(new Ack(2, 1, S2, 3, z(1, 1)));
     assertThat(first.committed()).extracting(Entry::zxid).containsExactly(z(1, 1));
+    d.tick();
     Output rest = d.deliver(new Ack(2, 1, S2, 4, z(1, 3)));
     assertThat(rest.committed()).extracting(Entry::zxid).containsExactly(z(1, 2), z(1, 3));
+    d.tick();
 
     assertThat(d.committedEver())
         .extracting(Entry::zxid)
