@@ -18,8 +18,9 @@ import java.util.List;
  *       messages may leave at once. Messages addressed to this node itself are delivered back to
  *       {@link ZabCore#step}.
  *   <li>{@link #restore()}, if present: replace the state machine with this snapshot.
- *   <li>{@link #committed()}: apply these entries to the state machine, in order, after they are
- *       durable locally.
+ *   <li>{@link #committed()}: apply these entries to the state machine, in order. They are
+ *       committed, i.e. durable on a quorum, so they need not wait for this node's own fsync: a
+ *       leader whose disk stalls still answers its clients once its followers acked.
  * </ol>
  *
  * Outputs are not thread-safe; each belongs to the thread that drives the core.

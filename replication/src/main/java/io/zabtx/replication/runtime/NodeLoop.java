@@ -41,11 +41,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the rest, apply committed entries, complete futures.
  *
  * <p>The group commit is pipelined: a batch that wrote something becomes a {@link Stage} whose
- * after-sync messages and applies wait for its fsync, while the loop goes on with the next batch.
- * Stages complete strictly in order, and a message to a peer that still has messages held in a
- * stage is held behind them, so per-peer order and "persist, then send, then apply" hold exactly as
- * without pipelining. When the loop has nothing else to do it completes the fsync itself, so a lone
- * write pays no thread hand-off; when it is busy, the {@link Syncer} thread waits for the disk.
+ * after-sync messages wait for its fsync, while the loop goes on with the next batch. Stages
+ * complete strictly in order, and a message to a peer that still has messages held in a stage is
+ * held behind them, so per-peer order holds exactly as without pipelining. Committed entries are
+ * applied at once, in order: they are durable on a quorum, so they need not wait for this node's
+ * disk. When the loop has nothing else to do it completes the fsync itself, so a lone write pays no
+ * thread hand-off; when it is busy, the {@link Syncer} thread waits for the disk.
  *
  * <p>All fields without {@code volatile} are touched only by the loop thread.
  */
@@ -68,11 +69,10 @@ final class NodeLoop {
   static final int MAX_STAGES = 64;
 
   /**
-   * Outputs whose after-sync messages and applies wait for a group commit ({@code sync}), or only
-   * for the stages before them ({@code sync == null}).
+   * Messages held for a group commit ({@code sync}), or only for the stages before them ({@code
+   * sync == null}, when an earlier stage holds messages to the same peers).
    */
-  private record Stage(
-      PendingSync sync, List<Output> outputs, List<Message> held, long begunNanos) {}
+  private record Stage(PendingSync sync, List<Message> held, long loggedZxid, long begunNanos) {}
 
   private final ZabNodeConfig config;
   private final long sid;
@@ -151,6 +151,7 @@ final class NodeLoop {
     restoreStateMachine(state.snapshot());
     core = ZabCore.create(config.protocol(), state, new SplittableRandom(System.nanoTime() ^ sid));
     currentEpoch = core.currentEpoch();
+    lastLogged = core.lastZxid();
     running = true;
     transport.start(this::onInbound, this::onPeerLost);
     long tickNanos = config.tick().toNanos();
@@ -359,24 +360,15 @@ final class NodeLoop {
         wrote = true;
       }
     }
-    if (!wrote && stages.isEmpty()) {
-      // Nothing to wait for: everything persisted so far is durable.
-      for (Output o : outputs) {
-        for (Output.Send s : o.messages()) {
-          dispatch(s.message());
-        }
-      }
-      flushOutgoing();
-      applyAll(outputs);
-      return;
-    }
-    PendingSync sync = wrote ? beginSync() : null;
-    List<Message> held = new ArrayList<>();
+    // With nothing written and nothing in flight, everything persisted so far is durable and
+    // every message may leave now.
+    boolean mayHold = wrote || !stages.isEmpty();
+    List<Message> held = mayHold ? new ArrayList<>() : List.of();
     for (Output o : outputs) {
       for (Output.Send s : o.messages()) {
         long to = s.message().to();
         // Per-destination order is part of the contract: nothing overtakes a held message.
-        if (s.afterSync() || heldPerPeer.containsKey(to)) {
+        if (mayHold && (s.afterSync() || heldPerPeer.containsKey(to))) {
           held.add(s.message());
           heldPerPeer.merge(to, 1, Integer::sum);
         } else {
@@ -385,7 +377,14 @@ final class NodeLoop {
       }
     }
     flushOutgoing(); // before the fsync: the leader's proposals travel while its disk works
-    stages.add(new Stage(sync, List.copyOf(outputs), held, System.nanoTime()));
+    // Committed entries are durable on a quorum: they apply now, not after this node's fsync, so a
+    // leader whose disk stalls still answers its clients once its followers acked.
+    applyAll(outputs);
+    PendingSync sync = wrote ? beginSync() : null;
+    if (sync == null && held.isEmpty()) {
+      return;
+    }
+    stages.add(new Stage(sync, held, core.lastZxid(), System.nanoTime()));
     stagesInFlight = stages.size();
     if (sync != null && !(inbox.isEmpty() && selfQueue.isEmpty())) {
       syncer.submit(sync); // busy: let the syncer wait for the disk while the loop goes on
@@ -432,6 +431,7 @@ final class NodeLoop {
           break;
         }
         metrics.fsync(System.nanoTime() - st.begunNanos(), st.sync().ops());
+        lastLogged = st.loggedZxid();
       }
       stages.pollFirst();
       for (Message m : st.held()) {
@@ -439,7 +439,6 @@ final class NodeLoop {
         dispatch(m);
       }
       flushOutgoing();
-      applyAll(st.outputs());
       completed = true;
     }
     if (completed) {
@@ -451,7 +450,6 @@ final class NodeLoop {
     for (Output o : outputs) {
       apply(o);
     }
-    lastLogged = core.lastZxid();
     maybeSnapshot();
   }
 

@@ -5,11 +5,6 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.StreamObserver;
 import io.zabtx.replication.core.Message;
 import io.zabtx.replication.transport.proto.Frame;
@@ -109,11 +104,7 @@ public final class GrpcPeerTransport implements PeerTransport {
       throw new IllegalStateException("a transport can be started once");
     }
     this.peerLost = peerLost;
-    EventLoopGroup group =
-        new MultiThreadIoEventLoopGroup(
-            IO_THREADS,
-            new DefaultThreadFactory("zab-peer-" + config.selfSid(), true),
-            NioIoHandler.newFactory());
+    EventLoopGroup group = NettyIo.newGroup(IO_THREADS, "zab-peer-" + config.selfSid());
     InboundStream.Context ctx =
         new InboundStream.Context(
             config.clusterId(),
@@ -129,7 +120,7 @@ public final class GrpcPeerTransport implements PeerTransport {
         NettyServerBuilder.forAddress(new InetSocketAddress(config.bindHost(), config.bindPort()))
             .bossEventLoopGroup(group)
             .workerEventLoopGroup(group)
-            .channelType(NioServerSocketChannel.class)
+            .channelType(NettyIo.serverChannelType())
             .directExecutor()
             .maxInboundMessageSize(config.maxMessageBytes() + FRAME_OVERHEAD_BYTES)
             .maxConcurrentCallsPerConnection(16) // one stream per peer, a few while reconnecting
@@ -160,11 +151,12 @@ public final class GrpcPeerTransport implements PeerTransport {
     server = s;
     LOG.log(
         Level.INFO,
-        "server {0}: peer transport of cluster {1} listening on {2}:{3,number,#}",
+        "server {0}: peer transport of cluster {1} listening on {2}:{3,number,#} ({4})",
         config.selfSid(),
         config.clusterId(),
         config.bindHost(),
-        s.getPort());
+        s.getPort(),
+        NettyIo.name());
   }
 
   /**
@@ -309,7 +301,7 @@ public final class GrpcPeerTransport implements PeerTransport {
   private ManagedChannel newChannel(InetSocketAddress address) {
     return NettyChannelBuilder.forAddress(address)
         .eventLoopGroup(ioGroup)
-        .channelType(NioSocketChannel.class)
+        .channelType(NettyIo.channelType())
         .usePlaintext()
         .directExecutor()
         .disableRetry() // PeerLink reconnects; a replayed stream could reorder messages

@@ -429,7 +429,12 @@ class ScenarioTest {
     }
     int size = sim.committedHistory().size();
     for (SimNode n : sim.nodes()) {
-      if (!n.isUp() || n.appliedCount() != size || n.core().leaderId() != leader) {
+      // Entries apply before this node's own fsync (they are durable on a quorum), so the disks
+      // must have caught up too before a test looks at them.
+      if (!n.isUp()
+          || n.appliedCount() != size
+          || n.core().leaderId() != leader
+          || sim.unsyncedWrites(n.sid()) > 0) {
         return false;
       }
     }

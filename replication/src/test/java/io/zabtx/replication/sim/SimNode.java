@@ -15,7 +15,8 @@ import java.util.TreeMap;
 /**
  * One simulated node: the real {@link ZabCore} driven exactly as {@link Output} says a runtime must
  * (persist, then send, holding after-sync messages until the simulated fsync; apply committed
- * entries only once durable), on a {@link SimDisk} that can lose unsynced writes.
+ * entries in order at once, as the runtime does), on a {@link SimDisk} that can lose unsynced
+ * writes.
  */
 public final class SimNode {
 
@@ -135,11 +136,13 @@ public final class SimNode {
           .computeIfAbsent(s.message().to(), k -> new ArrayDeque<>())
           .add(new Outgoing(s.message(), required));
     }
+    // As the runtime does: committed entries are durable on a quorum, so they apply at once,
+    // without waiting for this node's own fsync.
     if (out.restore() != null) {
-      applyQueue.add(new PendingApply(disk.writtenOps, null, out.restore()));
+      applyQueue.add(new PendingApply(0, null, out.restore()));
     }
     for (Entry e : out.committed()) {
-      applyQueue.add(new PendingApply(disk.writtenOps, e, null));
+      applyQueue.add(new PendingApply(0, e, null));
     }
     sim.checker().onOutput(this, out);
     if (!out.persist().isEmpty()
