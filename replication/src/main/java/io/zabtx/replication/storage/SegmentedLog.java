@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
  * zxid of the segment before it, so a missing segment is detected. Below the snapshot that chain
  * may have holes, left by a compaction that a crash interrupted.
  *
- * <p>Not thread-safe, with one helper thread of its own: once the newest segment is half full, the
- * next segment's file is zero-filled and fsynced in the background ({@code spare-*.tmp}, deleted by
- * recovery if a crash leaves it), so a roll costs a header write and a rename instead of stopping
- * the log for the tens of milliseconds a 64 MiB pre-allocation takes.
+ * <p>Not thread-safe, with one helper thread of its own: once the newest segment is an eighth full,
+ * the next segment's file is zero-filled and fsynced in the background ({@code spare-*.tmp},
+ * deleted by recovery if a crash leaves it), so a roll costs a header write and a rename instead of
+ * stopping the log for the tens of milliseconds a 64 MiB pre-allocation takes.
  */
 final class SegmentedLog {
 
@@ -216,7 +216,7 @@ final class SegmentedLog {
       segments.add(current);
     }
     current.append(e.zxid(), e.data());
-    if (spare == null && current.end() > current.capacity() / 2) {
+    if (spare == null && current.end() > current.capacity() / 8) {
       prepareSpare();
     }
   }

@@ -285,7 +285,7 @@ class LogTest {
   void theNextSegmentIsPreparedInTheBackgroundAndTheRollUsesIt() throws IOException {
     StorageOptions options = StorageOptions.defaults().withSegmentBytes(64 * 1024);
     try (ZabStorage s = ZabStorage.open(dir, options)) {
-      appendAll(s, entries(1, 1, 300)); // ~38 KiB: past half of the first segment
+      appendAll(s, entries(1, 1, 300)); // ~38 KiB: past an eighth of the first segment
       s.sync();
       Path history = s.historyDirectory();
       await()
