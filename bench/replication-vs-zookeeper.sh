@@ -259,7 +259,7 @@ LOAD_ARGS=(--warmup-s "$WARMUP_S" --duration-s "$DURATION_S" --size 1024)
 zab_load() { # prefix window [client args...]: load on the current leader
   local prefix=$1 window=$2 l; shift 2
   l=$(zab_leader)
-  client 120 zab-load --nodes "$ZAB_NODES" --leader "$l" --window "$window" "${LOAD_ARGS[@]}" \
+  client $((WARMUP_S + DURATION_S + 60)) zab-load --nodes "$ZAB_NODES" --leader "$l" --window "$window" "${LOAD_ARGS[@]}" \
     --cpu-pids "$(cpu_pids "$l" ZAB_PID)" --prefix "$prefix" "$@"
 }
 
@@ -372,7 +372,7 @@ client 60 zk-setup --connect "$HOST:${ZK_CLIENT[$L]}" --size 1024
 zk_load() { # prefix window [client args...]: load on the current leader
   local prefix=$1 window=$2 l; shift 2
   l=$(zk_leader)
-  client 120 zk-load --connect "$HOST:${ZK_CLIENT[$l]}" --window "$window" "${LOAD_ARGS[@]}" \
+  client $((WARMUP_S + DURATION_S + 60)) zk-load --connect "$HOST:${ZK_CLIENT[$l]}" --window "$window" "${LOAD_ARGS[@]}" \
     --cpu-pids "$(cpu_pids "$l" ZK_PID)" --prefix "$prefix" "$@"
 }
 log "ZooKeeper: pre-warm (${PREWARM_MIN_S}-${PREWARM_MAX_S} s, until the JIT settles)"
