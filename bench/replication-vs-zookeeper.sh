@@ -15,7 +15,13 @@ set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$BENCH")"
-COMMAND="bench/replication-vs-zookeeper.sh${*:+ $*}"
+# The settings given through the environment belong to the command the report names.
+ENV_SET=""
+for v in WARMUP_S DURATION_S FAILOVERS JFR_S JFR_SKIP_S PREWARM_MIN_S PREWARM_MAX_S QUIET_WAIT_S \
+  SERVER_JVM_OPTS CLIENT_JVM_OPTS BENCH_SOURCE; do
+  [[ -n "${!v:-}" ]] && ENV_SET+="$v=${!v} "
+done
+COMMAND="${ENV_SET}bench/replication-vs-zookeeper.sh${*:+ $*}"
 
 WARMUP_S=${WARMUP_S:-5}
 DURATION_S=${DURATION_S:-15}

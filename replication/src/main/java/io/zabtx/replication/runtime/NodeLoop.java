@@ -45,8 +45,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * complete strictly in order, and a message to a peer that still has messages held in a stage is
  * held behind them, so per-peer order holds exactly as without pipelining. Committed entries are
  * applied at once, in order: they are durable on a quorum, so they need not wait for this node's
- * disk. When the loop has nothing else to do it completes the fsync itself, so a lone write pays no
- * thread hand-off; when it is busy, the {@link Syncer} thread waits for the disk.
+ * disk. A learner with nothing else to do completes the fsync itself (its ack waits for exactly
+ * that, so a hand-off would only add latency); a busy learner, and a leader always, let the {@link
+ * Syncer} thread wait for the disk: a leader never blocks on its own fsync, since two followers'
+ * acks commit without it, so a write waits for the second-fastest of three fsyncs.
  *
  * <p>All fields without {@code volatile} are touched only by the loop thread.
  */
@@ -286,8 +288,9 @@ final class NodeLoop {
         batch.clear();
         outputs.clear();
         completeStages();
-        if (selfQueue.isEmpty() && !stages.isEmpty() && inbox.isEmpty()) {
-          // Idle with a group commit in flight: finishing it here spares a wake-up hand-off.
+        if (selfQueue.isEmpty() && !stages.isEmpty() && inbox.isEmpty() && role != Role.LEADING) {
+          // A learner idle with a group commit in flight: its ack waits for exactly this fsync,
+          // so finishing it here spares a wake-up hand-off.
           awaitOldestStage();
           continue;
         }
@@ -386,8 +389,10 @@ final class NodeLoop {
     }
     stages.add(new Stage(sync, held, core.lastZxid(), System.nanoTime()));
     stagesInFlight = stages.size();
-    if (sync != null && !(inbox.isEmpty() && selfQueue.isEmpty())) {
-      syncer.submit(sync); // busy: let the syncer wait for the disk while the loop goes on
+    if (sync != null && (role == Role.LEADING || !(inbox.isEmpty() && selfQueue.isEmpty()))) {
+      // Busy, or leading: a leader never blocks on its own disk, because two followers' acks
+      // commit without it — a write then waits for the second-fastest of three fsyncs.
+      syncer.submit(sync);
     }
     while (stages.size() > MAX_STAGES) {
       awaitOldestStage();
