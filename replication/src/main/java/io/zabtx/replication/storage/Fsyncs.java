@@ -16,6 +16,7 @@ final class Fsyncs {
   private final boolean enabled;
   private final AtomicLong count = new AtomicLong();
   private volatile long lastNanos;
+  private volatile IOException failNext;
 
   Fsyncs(boolean enabled) {
     this.enabled = enabled;
@@ -27,6 +28,11 @@ final class Fsyncs {
    * change the size.
    */
   void force(FileChannel channel, boolean metadata) throws IOException {
+    IOException injected = failNext;
+    if (injected != null) {
+      failNext = null;
+      throw injected;
+    }
     if (!enabled) {
       return;
     }
@@ -45,6 +51,11 @@ final class Fsyncs {
       ch.force(true);
     }
     record(start);
+  }
+
+  /** Test seam: the next force of a file fails with {@code e}, as a dying disk's would. */
+  void failNextForce(IOException e) {
+    failNext = e;
   }
 
   long count() {

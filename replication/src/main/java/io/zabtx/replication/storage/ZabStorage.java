@@ -522,6 +522,11 @@ public final class ZabStorage implements Closeable {
 
   // ---- test seams ----
 
+  /** Makes the next fsync of the log or an epoch file fail with {@code e}. */
+  void failNextFsync(IOException e) {
+    fsyncs.failNextForce(e);
+  }
+
   /** Runs {@code hook} after each step of every later install. */
   void onInstallStep(InstallHook hook) {
     this.installHook = Objects.requireNonNull(hook, "hook");

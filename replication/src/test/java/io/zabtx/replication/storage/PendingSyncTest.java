@@ -7,6 +7,7 @@ import static io.zabtx.replication.storage.StorageFixtures.snapshot;
 import static io.zabtx.replication.storage.StorageFixtures.upTo;
 import static io.zabtx.replication.storage.StorageFixtures.z;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zabtx.replication.core.Entry;
 import io.zabtx.replication.core.PersistOp;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -186,6 +188,41 @@ class PendingSyncTest {
       try (ZabStorage reopened = ZabStorage.open(dir, SMALL_SEGMENTS)) {
         assertThat(reopened.recovered().entries()).hasSize((int) counter - 1);
       }
+    }
+  }
+
+  @Test
+  void aFailedFsyncOnTheSyncerThreadFailsTheStorageForGood() throws Exception {
+    ZabStorage s = ZabStorage.open(dir, OPTIONS);
+    appendAll(s, entries(1, 1, 10));
+    s.sync();
+    appendAll(s, entries(1, 11, 20));
+    PendingSync p = s.beginSync();
+    s.failNextFsync(new IOException("disk gone"));
+
+    CompletableFuture<Void> done =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                p.await();
+              } catch (IOException e) {
+                throw new CompletionException(e);
+              }
+            });
+    assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS))
+        .hasRootCauseInstanceOf(IOException.class)
+        .hasRootCauseMessage("disk gone");
+    assertThat(p.isDurable()).isFalse();
+    // After a failed fsync the page cache cannot be trusted: nothing more is accepted.
+    assertThatThrownBy(() -> s.write(new PersistOp.Append(entries(1, 21, 21).get(0))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("restart the node");
+    assertThatThrownBy(s::beginSync).isInstanceOf(IllegalStateException.class);
+    s.close();
+    try (ZabStorage reopened = ZabStorage.open(dir, OPTIONS)) {
+      assertThat(reopened.recovered().entries())
+          .as("what was synced before survives; recovery re-reads the disk")
+          .startsWith(entries(1, 1, 10).toArray(Entry[]::new));
     }
   }
 }
