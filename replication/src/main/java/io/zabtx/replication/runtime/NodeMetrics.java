@@ -2,13 +2,17 @@ package io.zabtx.replication.runtime;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.zabtx.replication.transport.PeerTransport;
+import io.zabtx.replication.transport.TransportStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /** The node's Micrometer meters, all tagged with its server id. */
 final class NodeMetrics {
@@ -95,6 +99,104 @@ final class NodeMetrics {
             .description("group commits written but not yet durable (limit NodeLoop.MAX_STAGES)")
             .tag("server", id)
             .register(registry));
+    registerTransport(loop.transport(), id);
+  }
+
+  /** The transport's counters and queues, read from its stats when the registry is scraped. */
+  private void registerTransport(PeerTransport t, String id) {
+    transportCounter(
+        t,
+        id,
+        "zab.transport.sent",
+        "messages handed to peers",
+        null,
+        TransportStats::messagesSent);
+    transportCounter(
+        t,
+        id,
+        "zab.transport.frames",
+        "gRPC frames those messages travelled in",
+        null,
+        TransportStats::framesSent);
+    transportCounter(
+        t,
+        id,
+        "zab.transport.received",
+        "valid messages delivered",
+        null,
+        TransportStats::messagesReceived);
+    transportCounter(
+        t,
+        id,
+        "zab.transport.dropped",
+        "messages dropped",
+        "queue_full",
+        TransportStats::droppedQueueFull);
+    transportCounter(
+        t,
+        id,
+        "zab.transport.dropped",
+        "messages dropped",
+        "too_large",
+        TransportStats::droppedTooLarge);
+    transportCounter(
+        t,
+        id,
+        "zab.transport.dropped",
+        "messages dropped",
+        "malformed",
+        TransportStats::droppedMalformed);
+    transportCounter(
+        t,
+        id,
+        "zab.transport.dropped",
+        "messages dropped",
+        "misaddressed",
+        TransportStats::droppedMisaddressed);
+    transportCounter(
+        t,
+        id,
+        "zab.transport.refused",
+        "streams refused at the handshake",
+        null,
+        TransportStats::handshakesRefused);
+    transportCounter(
+        t,
+        id,
+        "zab.transport.reconnects",
+        "outbound streams reopened",
+        null,
+        TransportStats::reconnects);
+    add(
+        Gauge.builder(
+                "zab.transport.queue.depth",
+                t,
+                x -> x.stats().queueDepthByPeer().values().stream().mapToInt(i -> i).sum())
+            .description("messages waiting in the per-peer send queues (limit sendQueueLimit each)")
+            .tag("server", id)
+            .register(registry));
+    add(
+        Gauge.builder("zab.transport.connected", t, x -> x.stats().connectedPeers().size())
+            .description("peers with an accepted outbound stream")
+            .tag("server", id)
+            .register(registry));
+  }
+
+  private void transportCounter(
+      PeerTransport t,
+      String id,
+      String name,
+      String description,
+      String reason,
+      ToLongFunction<TransportStats> value) {
+    FunctionCounter.Builder<PeerTransport> b =
+        FunctionCounter.builder(name, t, x -> value.applyAsLong(x.stats()))
+            .description(description)
+            .tag("server", id);
+    if (reason != null) {
+      b = b.tag("reason", reason);
+    }
+    add(b.register(registry));
   }
 
   private <M extends Meter> M add(M m) {

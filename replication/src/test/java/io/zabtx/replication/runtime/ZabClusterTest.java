@@ -31,6 +31,19 @@ class ZabClusterTest {
       List<String> acked = putMany(c, "k", 200);
       c.awaitConverged();
       assertAllHold(c, acked);
+      // The transport is visible in the node's meters.
+      var registry = c.registry(c.awaitLeader());
+      assertThat(registry.get("zab.transport.sent").functionCounter().count())
+          .isGreaterThanOrEqualTo(2 * 200);
+      assertThat(registry.get("zab.transport.frames").functionCounter().count()).isPositive();
+      assertThat(registry.get("zab.transport.connected").gauge().value()).isEqualTo(2);
+      assertThat(
+              registry
+                  .get("zab.transport.dropped")
+                  .tag("reason", "malformed")
+                  .functionCounter()
+                  .count())
+          .isZero();
     }
   }
 
