@@ -288,10 +288,7 @@ class LogTest {
       appendAll(s, entries(1, 1, 300)); // ~38 KiB: past an eighth of the first segment
       s.sync();
       Path history = s.historyDirectory();
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> filesMatching(history, "spare-").size() == 1);
-      Path spare = filesMatching(history, "spare-").get(0);
+      Path spare = awaitSpare(history);
       assertThat(Files.size(spare)).isEqualTo(64 * 1024);
 
       appendAll(s, entries(1, 301, 600)); // rolls into the spare
@@ -313,15 +310,20 @@ class LogTest {
     appendAll(s, entries(1, 1, 300));
     s.sync();
     Path history = s.historyDirectory();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> filesMatching(history, "spare-").size() == 1);
-    Path spare = filesMatching(history, "spare-").get(0);
+    Path spare = awaitSpare(history);
     s.abandon();
     assertThat(spare).as("a crash leaves it").exists();
     try (ZabStorage reopened = ZabStorage.open(dir, options)) {
       assertThat(filesMatching(history, "spare-")).isEmpty();
       assertThat(reopened.recovered().entries()).containsExactlyElementsOf(entries(1, 1, 300));
     }
+  }
+
+  /** Waits for the background pre-allocation's file in {@code history} and returns it. */
+  private static Path awaitSpare(Path history) throws IOException {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> filesMatching(history, "spare-").size() == 1);
+    return filesMatching(history, "spare-").get(0);
   }
 }

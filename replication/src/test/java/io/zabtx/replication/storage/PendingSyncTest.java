@@ -18,8 +18,10 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,19 @@ class PendingSyncTest {
   private static final StorageOptions OPTIONS = StorageOptions.defaults().withSegmentBytes(1 << 20);
 
   @TempDir Path dir;
+
+  /** Awaits {@code p} on a thread of {@code executor}, as the runtime's syncer does. */
+  private static CompletableFuture<Void> awaitOn(Executor executor, PendingSync p) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            p.await();
+          } catch (IOException e) {
+            throw new CompletionException(e);
+          }
+        },
+        executor);
+  }
 
   @Test
   void anotherThreadMakesTheBatchDurableWithOneFsyncWhileAppendsGoOn() throws Exception {
@@ -50,16 +65,7 @@ class PendingSyncTest {
           .as("beginSync never waits for the disk")
           .isEqualTo(fsyncsBefore);
 
-      CompletableFuture<Void> done =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  p.await();
-                } catch (IOException e) {
-                  throw new RuntimeException(e);
-                }
-              },
-              syncer);
+      CompletableFuture<Void> done = awaitOn(syncer, p);
       appendAll(s, entries(1, 101, 200)); // the owner goes on meanwhile
       done.get(10, TimeUnit.SECONDS);
 
@@ -200,15 +206,7 @@ class PendingSyncTest {
     PendingSync p = s.beginSync();
     s.failNextFsync(new IOException("disk gone"));
 
-    CompletableFuture<Void> done =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                p.await();
-              } catch (IOException e) {
-                throw new CompletionException(e);
-              }
-            });
+    CompletableFuture<Void> done = awaitOn(ForkJoinPool.commonPool(), p);
     assertThatThrownBy(() -> done.get(10, TimeUnit.SECONDS))
         .hasRootCauseInstanceOf(IOException.class)
         .hasRootCauseMessage("disk gone");
