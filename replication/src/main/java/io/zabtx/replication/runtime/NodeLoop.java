@@ -226,6 +226,10 @@ final class NodeLoop {
     return leader;
   }
 
+  boolean isEstablished() {
+    return established;
+  }
+
   boolean isEstablishedLeader() {
     return role == Role.LEADING && established;
   }
@@ -499,10 +503,11 @@ final class NodeLoop {
         }
       }
     }
+    // Before the role listeners run: a listener told "established" reads the new epoch here.
+    currentEpoch = core.currentEpoch();
     if (o.roleChange() != null) {
       onRoleChange(o.roleChange());
     }
-    currentEpoch = core.currentEpoch();
   }
 
   private void onRoleChange(Output.RoleChange rc) {

@@ -83,6 +83,11 @@ public final class ZabNode implements AutoCloseable {
     return loop.isEstablishedLeader();
   }
 
+  /** True when this node leads or follows (or observes) an established epoch. */
+  public boolean isEstablished() {
+    return loop.isEstablished();
+  }
+
   /** The last zxid applied to the state machine on this node. */
   public Zxid lastCommitted() {
     return new Zxid(loop.lastApplied());
