@@ -161,6 +161,12 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
     }
     if (cause instanceof MismatchedInputException mismatch) {
       String field = fieldPath(mismatch);
+      if (field.isEmpty() && String.valueOf(mismatch.getOriginalMessage()).startsWith("Trailing")) {
+        return "the request body has more after its JSON object"
+            + at(mismatch)
+            + ": send exactly one JSON object such as "
+            + BODY_EXAMPLE;
+      }
       if (field.isEmpty()) {
         return "the request body must be a JSON object such as " + BODY_EXAMPLE;
       }
@@ -174,7 +180,11 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
           + BODY_EXAMPLE;
     }
     if (cause instanceof JsonProcessingException other) {
-      return "the request body could not be read (" + other.getOriginalMessage() + at(other) + ")";
+      return "the request body could not be read ("
+          + other.getOriginalMessage()
+          + at(other)
+          + "): send a JSON object such as "
+          + BODY_EXAMPLE;
     }
     String message = ex.getMessage() == null ? "" : ex.getMessage();
     if (message.startsWith("Required request body is missing")) {
@@ -200,7 +210,7 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
       return "of another type";
     }
     if (type == Long.class || type == long.class || type == Integer.class || type == int.class) {
-      return "a whole number, e.g. 30000";
+      return "a whole number";
     }
     if (type == String.class) {
       return "a string";
