@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -62,7 +63,7 @@ class ApiRoutingProblemHandler {
   Object noSuchEndpoint(Exception e, HttpServletRequest request) throws Exception {
     requireApiPath(e, request);
     return Problems.response(
-        org.springframework.http.HttpStatus.NOT_FOUND,
+        HttpStatus.NOT_FOUND,
         ErrorCode.NOT_FOUND.name(),
         "no endpoint "
             + request.getMethod()

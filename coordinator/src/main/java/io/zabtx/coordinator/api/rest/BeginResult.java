@@ -7,7 +7,7 @@ import io.zabtx.protocol.v1.BeginResponse;
 @Schema(description = "A begun transaction.")
 record BeginResult(
     @Schema(description = "<epoch>-<sequence>", example = "3-1042") String xid,
-    @Schema(description = "2PC or 3PC") String protocol,
+    @Schema(allowableValues = {"2PC", "3PC"}) String protocol,
     @Schema(description = "When it aborts if not decided (ISO-8601, UTC)") String deadline,
     @Schema(description = "The same deadline in ms since the Unix epoch") long deadlineUnixMs) {
 

@@ -1,6 +1,8 @@
 package io.zabtx.coordinator.api.rest;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.zabtx.coordinator.api.CoordinatorApi;
@@ -24,7 +26,13 @@ class ClusterController {
 
   @GetMapping
   @Operation(summary = "The coordinator nodes, their roles, the epoch and the leader")
-  @ApiResponse(responseCode = "200", description = "The cluster")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The cluster",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = ClusterJson.class)))
   CompletableFuture<ClusterJson> get() {
     return coordinator.getCluster().thenApply(ClusterJson::from);
   }

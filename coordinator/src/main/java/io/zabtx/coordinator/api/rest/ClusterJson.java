@@ -6,7 +6,9 @@ import io.zabtx.protocol.v1.Node;
 import java.util.List;
 
 /** The reply to {@code GET /api/v1/cluster}. */
-@Schema(description = "The coordinator nodes, their roles, the epoch and the leader.")
+@Schema(
+    name = "Cluster",
+    description = "The coordinator nodes, their roles, the epoch and the leader.")
 record ClusterJson(
     @Schema(description = "Server id of the established leader, or null if there is none")
         Long leader,

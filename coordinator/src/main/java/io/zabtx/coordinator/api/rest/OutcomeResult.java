@@ -14,7 +14,7 @@ record OutcomeResult(
                 "zabtx.v1 TransactionStatus name: commit answers COMMITTING (decided, phase 2 in"
                     + " progress), COMMITTED or HEURISTIC_MIXED; rollback ABORTING or ABORTED")
         String status,
-    @Schema(description = "COMMIT or ABORT") String outcome) {
+    @Schema(allowableValues = {"COMMIT", "ABORT"}) String outcome) {
 
   static OutcomeResult from(CommitResponse response) {
     return new OutcomeResult(

@@ -22,14 +22,7 @@ import java.lang.annotation.Target;
               schema = @Schema(implementation = ProblemJson.class))),
   @ApiResponse(
       responseCode = "404",
-      description = "NOT_FOUND: no transaction with this xid was ever begun",
-      content =
-          @Content(
-              mediaType = "application/problem+json",
-              schema = @Schema(implementation = ProblemJson.class))),
-  @ApiResponse(
-      responseCode = "410",
-      description = "NO_LONGER_RETAINED: finished longer ago than the retention period",
+      description = "NOT_FOUND: no transaction with this xid was ever begun, or no such endpoint",
       content =
           @Content(
               mediaType = "application/problem+json",

@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.context.request.async.AsyncRequestTimeoutException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -145,6 +146,19 @@ class RestExceptionHandler extends ResponseEntityExceptionHandler {
             + ex.getValue()
             + "': it must be "
             + describe(ex.getRequiredType());
+    return handleExceptionInternal(
+        ex, ProblemDetail.forStatusAndDetail(status, detail), headers, status, request);
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleAsyncRequestTimeoutException(
+      AsyncRequestTimeoutException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String detail =
+        "the coordinator did not answer in time; the request may still take effect. Commit and"
+            + " rollback are idempotent: ask again, or check the transaction with GET";
     return handleExceptionInternal(
         ex, ProblemDetail.forStatusAndDetail(status, detail), headers, status, request);
   }

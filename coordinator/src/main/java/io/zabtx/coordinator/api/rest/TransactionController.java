@@ -47,7 +47,10 @@ class TransactionController {
   @ApiResponse(
       responseCode = "201",
       description = "Begun; Location is the transaction's URL",
-      content = @Content(schema = @Schema(implementation = BeginResult.class)))
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = BeginResult.class)))
   @ApiResponse(
       responseCode = "413",
       description = "Body over 16 KiB (code INVALID_ARGUMENT)",
@@ -80,7 +83,20 @@ class TransactionController {
           "Runs phase 1 and, if every branch votes YES, logs the commit point. Answers once the"
               + " outcome is quorum-durable (COMMITTING) or, with wait=completion, once every"
               + " branch acknowledged (COMMITTED). Idempotent.")
-  @ApiResponse(responseCode = "200", description = "Committed or committing")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Committed or committing",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = OutcomeResult.class)))
+  @ApiResponse(
+      responseCode = "410",
+      description = "NO_LONGER_RETAINED: finished longer ago than the retention period",
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(implementation = ProblemJson.class)))
   @ApiResponse(
       responseCode = "409",
       description = "TX_ABORTED: the transaction is, or just became, aborted",
@@ -103,7 +119,20 @@ class TransactionController {
 
   @PostMapping("/{xid}/rollback")
   @Operation(summary = "Roll back a transaction that is not committed", description = "Idempotent.")
-  @ApiResponse(responseCode = "200", description = "Aborting or aborted")
+  @ApiResponse(
+      responseCode = "200",
+      description = "Aborting or aborted",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = OutcomeResult.class)))
+  @ApiResponse(
+      responseCode = "410",
+      description = "NO_LONGER_RETAINED: finished longer ago than the retention period",
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(implementation = ProblemJson.class)))
   @ApiResponse(
       responseCode = "409",
       description = "TX_COMMITTED: the transaction is committed",
@@ -118,7 +147,20 @@ class TransactionController {
 
   @GetMapping("/{xid}")
   @Operation(summary = "A transaction's status, branches and timeline")
-  @ApiResponse(responseCode = "200", description = "The transaction")
+  @ApiResponse(
+      responseCode = "200",
+      description = "The transaction",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = TransactionJson.class)))
+  @ApiResponse(
+      responseCode = "410",
+      description = "NO_LONGER_RETAINED: finished longer ago than the retention period",
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(implementation = ProblemJson.class)))
   CompletableFuture<TransactionJson> get(@PathVariable String xid) {
     GetTransactionRequest request =
         GetTransactionRequest.newBuilder().setXid(RequestInputs.xid(xid)).build();
@@ -127,7 +169,13 @@ class TransactionController {
 
   @GetMapping
   @Operation(summary = "Transactions the cluster still holds, newest xid first")
-  @ApiResponse(responseCode = "200", description = "One page")
+  @ApiResponse(
+      responseCode = "200",
+      description = "One page",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = TransactionPage.class)))
   CompletableFuture<TransactionPage> list(
       @Parameter(description = "A TransactionStatus name, e.g. COMMITTING; absent for all")
           @RequestParam(required = false)

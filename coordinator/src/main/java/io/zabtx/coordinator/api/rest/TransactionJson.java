@@ -8,10 +8,10 @@ import io.zabtx.protocol.v1.Transaction;
 import java.util.List;
 
 /** One transaction as {@code GET /api/v1/transactions/{xid}} and the list show it. */
-@Schema(description = "A transaction, its branches and what happened when.")
+@Schema(name = "Transaction", description = "A transaction, its branches and what happened when.")
 record TransactionJson(
     @Schema(example = "3-1042") String xid,
-    @Schema(description = "2PC or 3PC") String protocol,
+    @Schema(allowableValues = {"2PC", "3PC"}) String protocol,
     @Schema(
             description =
                 "zabtx.v1 TransactionStatus name: ACTIVE, PREPARING, COMMITTING, COMMITTED,"

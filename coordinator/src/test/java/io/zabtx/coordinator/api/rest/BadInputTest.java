@@ -13,7 +13,9 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.zabtx.coordinator.api.CoordinatorApi;
+import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -162,11 +164,11 @@ class BadInputTest {
     verifyNoInteractions(coordinator);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void bodyOver16KiBIs413BeforeParsing() throws Exception {
     // Not even JSON: the size alone decides, nothing is parsed.
     byte[] body = new byte[StrictJsonBodyConverter.MAX_BODY_BYTES + 1];
-    java.util.Arrays.fill(body, (byte) '{');
+    Arrays.fill(body, (byte) '{');
     mvc.perform(post("/api/v1/transactions").contentType(MediaType.APPLICATION_JSON).content(body))
         .andExpect(status().isPayloadTooLarge())
         .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
@@ -178,7 +180,7 @@ class BadInputTest {
     verifyNoInteractions(coordinator);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void bodyOf16KiBExactlyIsRead() throws Exception {
     String prefix = "{\"protocol\": \"2PC\", \"name\": \"";
     String suffix = "\"}";
@@ -198,7 +200,7 @@ class BadInputTest {
     verifyNoInteractions(coordinator);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void wrongContentTypeIs415() throws Exception {
     mvc.perform(
             post("/api/v1/transactions")
@@ -212,7 +214,7 @@ class BadInputTest {
     verifyNoInteractions(coordinator);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void missingContentTypeIs415() throws Exception {
     mvc.perform(post("/api/v1/transactions").content("{\"protocol\": \"2PC\"}"))
         .andExpect(status().isUnsupportedMediaType())
@@ -221,7 +223,7 @@ class BadInputTest {
     verifyNoInteractions(coordinator);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void unsupportedMethodIs405WithAllow() throws Exception {
     mvc.perform(delete("/api/v1/transactions/1-2"))
         .andExpect(status().isMethodNotAllowed())
@@ -242,7 +244,7 @@ class BadInputTest {
     verifyNoInteractions(coordinator);
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void unknownApiPathIs404Problem() throws Exception {
     mvc.perform(get("/api/v1/nothing-here"))
         .andExpect(status().isNotFound())

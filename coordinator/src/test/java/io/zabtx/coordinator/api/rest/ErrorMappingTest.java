@@ -22,6 +22,9 @@ import io.zabtx.coordinator.model.ErrorCode;
 import io.zabtx.coordinator.model.TxException;
 import io.zabtx.protocol.v1.Cluster;
 import io.zabtx.protocol.v1.CommitResponse;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockAsyncContext;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
@@ -58,8 +62,7 @@ class ErrorMappingTest {
         .andExpect(jsonPath("$.detail").value("what happened and what to do"))
         .andExpect(jsonPath("$.title").value(Problems.title(code.name())))
         .andExpect(
-            jsonPath("$.type")
-                .value("urn:zabtx:problem:" + code.name().toLowerCase(java.util.Locale.ROOT)))
+            jsonPath("$.type").value("urn:zabtx:problem:" + code.name().toLowerCase(Locale.ROOT)))
         .andExpect(jsonPath("$.instance").value("/api/v1/transactions/3-1042/commit"))
         .andExpect(jsonPath("$.retryAfterMs").doesNotExist())
         .andExpect(header().doesNotExist("Retry-After"));
@@ -184,5 +187,26 @@ class ErrorMappingTest {
     perform(mvc, get("/api/v1/cluster"))
         .andExpect(status().isInternalServerError())
         .andExpect(jsonPath("$.code").value("INTERNAL"));
+  }
+
+  @Test
+  void aCoordinatorThatDoesNotAnswerInTimeIs503Timeout() throws Exception {
+    when(coordinator.commit(any())).thenReturn(new CompletableFuture<>());
+
+    MvcResult started =
+        mvc.perform(post("/api/v1/transactions/3-1042/commit"))
+            .andExpect(request().asyncStarted())
+            .andReturn();
+    // What the servlet container does when the async timeout expires.
+    MockAsyncContext async = (MockAsyncContext) started.getRequest().getAsyncContext();
+    for (AsyncListener listener : async.getListeners()) {
+      listener.onTimeout(new AsyncEvent(async));
+    }
+
+    mvc.perform(asyncDispatch(started))
+        .andExpect(status().isServiceUnavailable())
+        .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+        .andExpect(jsonPath("$.code").value("TIMEOUT"))
+        .andExpect(jsonPath("$.detail", containsString("did not answer in time")));
   }
 }

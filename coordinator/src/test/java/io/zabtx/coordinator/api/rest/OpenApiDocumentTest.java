@@ -1,6 +1,8 @@
 package io.zabtx.coordinator.api.rest;
 
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -52,5 +54,12 @@ class OpenApiDocumentTest {
                         + ".content['application/problem+json'].schema.$ref")
                 .value("#/components/schemas/Problem"))
         .andExpect(jsonPath("$.components.schemas.Problem.properties.code").exists());
+  }
+
+  @Test
+  void pathsOutsideTheApiKeepSpringsDefaultErrors() throws Exception {
+    mvc.perform(post("/v3/api-docs"))
+        .andExpect(status().isMethodNotAllowed())
+        .andExpect(content().string(""));
   }
 }

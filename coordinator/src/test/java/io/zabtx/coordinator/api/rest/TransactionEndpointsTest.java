@@ -2,6 +2,7 @@ package io.zabtx.coordinator.api.rest;
 
 import static io.zabtx.coordinator.api.rest.AsyncMvc.perform;
 import static java.util.concurrent.CompletableFuture.completedFuture;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -24,6 +25,7 @@ import io.zabtx.protocol.v1.ListTransactionsResponse;
 import io.zabtx.protocol.v1.Protocol;
 import io.zabtx.protocol.v1.RollbackRequest;
 import io.zabtx.protocol.v1.RollbackResponse;
+import io.zabtx.protocol.v1.Transaction;
 import io.zabtx.protocol.v1.TransactionStatus;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -251,7 +253,7 @@ class TransactionEndpointsTest {
 
   @Test
   void aRequestWaitsForAFutureCompletedLaterWithoutHoldingTheServletThread() throws Exception {
-    CompletableFuture<io.zabtx.protocol.v1.Transaction> answer = new CompletableFuture<>();
+    CompletableFuture<Transaction> answer = new CompletableFuture<>();
     when(coordinator.getTransaction(any())).thenReturn(answer);
 
     // perform returns while the future is pending: the servlet thread did not wait for it.
@@ -259,7 +261,7 @@ class TransactionEndpointsTest {
         mvc.perform(get("/api/v1/transactions/3-1042"))
             .andExpect(request().asyncStarted())
             .andReturn();
-    org.assertj.core.api.Assertions.assertThat(started.getResponse().isCommitted()).isFalse();
+    assertThat(started.getResponse().isCommitted()).isFalse();
 
     CompletableFuture.runAsync(() -> answer.complete(Fixtures.aborted()));
     mvc.perform(asyncDispatch(started))
