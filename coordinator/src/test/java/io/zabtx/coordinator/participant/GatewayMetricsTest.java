@@ -2,7 +2,6 @@ package io.zabtx.coordinator.participant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.Meter;
 import io.zabtx.coordinator.model.Phase;
 import io.zabtx.coordinator.model.Vote;
 import io.zabtx.coordinator.testing.FakeParticipant;
@@ -50,21 +49,24 @@ class GatewayMetricsTest {
     assertThat(harness.registry.getMeters())
         .extracting(m -> m.getId().getName())
         .contains("resilience4j.circuitbreaker.state", "resilience4j.retry.calls");
-    Meter state =
+    double closed =
         harness
             .registry
             .get("resilience4j.circuitbreaker.state")
             .tag("name", fake.endpoint())
             .tag("state", "closed")
-            .meter();
-    assertThat(state).isNotNull();
-    assertThat(
-            harness
-                .registry
-                .get("resilience4j.retry.calls")
-                .tag("name", "participant-phase2")
-                .meters())
-        .isNotEmpty();
+            .gauge()
+            .value();
+    assertThat(closed).isEqualTo(1.0);
+    double retrySuccesses =
+        harness
+            .registry
+            .get("resilience4j.retry.calls")
+            .tag("name", "participant-phase2")
+            .tag("kind", "successful_without_retry")
+            .functionCounter()
+            .count();
+    assertThat(retrySuccesses).isEqualTo(1.0);
   }
 
   private double count(String phase, String result) {
