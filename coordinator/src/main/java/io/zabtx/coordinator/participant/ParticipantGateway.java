@@ -50,11 +50,12 @@ import java.util.function.Supplier;
  * <p><b>Threading.</b> {@link #send} never blocks and never throws (except for null arguments). The
  * gateway owns one small pool of daemon threads ({@link GatewayConfig#callbackThreads()}, named
  * {@code zabtx-participant-gateway-N}) that runs gRPC callbacks, retry timers and result reports.
- * {@code onResult} is called exactly once per send: on that pool, with two exceptions: the
- * deliveries that {@link #close} fails are reported on the closing thread, and an immediate failure
- * (backlog full, gateway closed) while more than {@code maxInFlight} such reports are already
- * queued is reported on the sending thread, which keeps the pool's queue bounded. {@code onResult}
- * must not block; an exception it throws is logged and otherwise ignored.
+ * {@code onResult} is called exactly once per send: on that pool, except that the deliveries {@link
+ * #close} fails are reported on the closing thread, a send after close on the sending thread, and
+ * an immediate failure (backlog full) while more than {@code maxInFlight} such reports are already
+ * queued on the sending thread too, which keeps the pool's queue bounded. The pool's queue
+ * otherwise holds a few tasks at most per delivery in flight. {@code onResult} must not block; an
+ * exception it throws is logged and otherwise ignored.
  */
 public final class ParticipantGateway implements AutoCloseable {
 
@@ -168,16 +169,21 @@ public final class ParticipantGateway implements AutoCloseable {
     } catch (RuntimeException e) { // e.g. the pool rejected a task while closing
       answer = CompletableFuture.failedFuture(e);
     }
-    answer.whenCompleteAsync(
-        (message, failure) -> {
-          DeliveryResult result =
-              failure == null
-                  ? PhaseMessages.interpret(cmd, message)
-                  : new DeliveryResult.Failed(
-                      CallFailures.describe(cmd, failure, delivery.attempts.get()));
-          finish(delivery, result);
-        },
-        executor);
+    try {
+      answer.whenCompleteAsync(
+          (message, failure) -> {
+            DeliveryResult result =
+                failure == null
+                    ? PhaseMessages.interpret(cmd, message)
+                    : new DeliveryResult.Failed(
+                        CallFailures.describe(cmd, failure, delivery.attempts.get()));
+            finish(delivery, result);
+          },
+          executor);
+    } catch (RejectedExecutionException e) {
+      // The answer came at once and the pool is closed: close() has reported this delivery.
+      finish(delivery, new DeliveryResult.Failed(SHUTTING_DOWN));
+    }
   }
 
   /**

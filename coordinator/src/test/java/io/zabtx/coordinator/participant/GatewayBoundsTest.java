@@ -73,6 +73,56 @@ class GatewayBoundsTest {
   }
 
   @Test
+  void close_failsADeliveryWaitingForItsNextRetry() {
+    GatewayHarness harness =
+        new GatewayHarness(
+            GatewayHarness.fastConfig()
+                .withRetry(4, Duration.ofSeconds(30), Duration.ofSeconds(30)));
+    FakeParticipant fake = harness.fake();
+    fake.failNext(Phase.ABORT, 100);
+    ResultProbe waiting = harness.send(harness.message(Phase.ABORT, fake.endpoint(), 5_000));
+    fake.awaitCalls(Phase.ABORT, 1, GatewayHarness.WAIT);
+    assertThat(waiting.isDone()).isFalse();
+
+    harness.close();
+
+    assertThat(waiting.await(Duration.ofSeconds(1)))
+        .isEqualTo(new DeliveryResult.Failed("coordinator shutting down"));
+    assertThat(fake.callCount(Phase.ABORT)).isEqualTo(1);
+  }
+
+  @Test
+  void sendsRacingClose_areEachReportedExactlyOnce() throws Exception {
+    GatewayHarness harness = new GatewayHarness(GatewayHarness.fastConfig().withMaxInFlight(50));
+    FakeParticipant fake = harness.fake().delay(Phase.COMMIT, Duration.ofMillis(5));
+    int threads = 4;
+    int sendsPerThread = 200;
+    java.util.concurrent.CountDownLatch halfway = new java.util.concurrent.CountDownLatch(threads);
+    java.util.concurrent.ExecutorService senders =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int t = 0; t < threads; t++) {
+        senders.submit(
+            () -> {
+              for (int i = 0; i < sendsPerThread; i++) {
+                harness.send(harness.message(Phase.COMMIT, fake.endpoint(), 5_000));
+                if (i == sendsPerThread / 2) {
+                  halfway.countDown();
+                }
+              }
+            });
+      }
+      assertThat(halfway.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      harness.gateway.close();
+    } finally {
+      senders.shutdown();
+      assertThat(senders.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    harness.close(); // every one of the 800 sends reported exactly once
+    assertThat(harness.probeCount()).isEqualTo(threads * sendsPerThread);
+  }
+
+  @Test
   void channelCacheIsBounded_andEvictsTheLeastRecentlyUsed() {
     try (GatewayHarness harness =
         new GatewayHarness(GatewayHarness.fastConfig().withMaxChannels(2))) {

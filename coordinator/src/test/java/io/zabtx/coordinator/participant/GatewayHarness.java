@@ -74,6 +74,13 @@ final class GatewayHarness implements AutoCloseable {
     return send(cmd).await(WAIT);
   }
 
+  /** How many sends this harness made. */
+  int probeCount() {
+    synchronized (probes) {
+      return probes.size();
+    }
+  }
+
   @Override
   public void close() {
     gateway.close();
