@@ -192,7 +192,7 @@ public final class ParticipantGateway implements AutoCloseable {
    * s for the channels and the pool to finish their last callbacks. Idempotent.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }
