@@ -104,8 +104,8 @@ public final class ProtoMapping {
   }
 
   /**
-   * The outcome a view implies; a HEURISTIC_MIXED transaction keeps the decided outcome, which
-   * the timeline shows (a commit point logged means COMMIT).
+   * The outcome a view implies; a HEURISTIC_MIXED transaction keeps the decided outcome, which the
+   * timeline shows (a commit point logged means COMMIT).
    */
   static Outcome outcomeOf(TxView v) {
     if (v.status() != TxStatus.HEURISTIC_MIXED) {

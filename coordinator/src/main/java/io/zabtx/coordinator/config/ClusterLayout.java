@@ -30,8 +30,8 @@ public record ClusterLayout(Member self, Map<Long, Member> members, Path dataDir
    *
    * @param httpPort this node's HTTP port ({@code server.port}), used when the members list does
    *     not say
-   * @throws InvalidConfigurationException on duplicate ids or addresses, an own id missing from
-   *     the members, a malformed entry, or a data directory that cannot be written
+   * @throws InvalidConfigurationException on duplicate ids or addresses, an own id missing from the
+   *     members, a malformed entry, or a data directory that cannot be written
    */
   public static ClusterLayout of(ClusterProperties cluster, GrpcProperties grpc, int httpPort) {
     Map<Long, Member> members = new LinkedHashMap<>();
@@ -100,7 +100,8 @@ public record ClusterLayout(Member self, Map<Long, Member> members, Path dataDir
   /** Peer addresses by id, for the ZAB transport. */
   public Map<Long, InetSocketAddress> peerAddresses() {
     Map<Long, InetSocketAddress> m = new LinkedHashMap<>();
-    members.forEach((id, mem) -> m.put(id, InetSocketAddress.createUnresolved(mem.host(), mem.peerPort())));
+    members.forEach(
+        (id, mem) -> m.put(id, InetSocketAddress.createUnresolved(mem.host(), mem.peerPort())));
     return m;
   }
 }

@@ -20,8 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param dataDir where the node keeps its log and snapshots ({@code <dataDir>/node-<id>})
  * @param tick the length of one ZAB tick
  * @param segmentSize the size of one log segment file (pre-allocated)
- * @param fsync whether the log is forced to disk before an entry is acknowledged (turn off only
- *     for throwaway benchmarks)
+ * @param fsync whether the log is forced to disk before an entry is acknowledged (turn off only for
+ *     throwaway benchmarks)
  * @param snapshotEveryEntries take a snapshot of the decision log after this many entries
  */
 @ConfigurationProperties("zabtx.cluster")

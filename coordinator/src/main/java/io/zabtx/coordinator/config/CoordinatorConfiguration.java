@@ -2,7 +2,6 @@ package io.zabtx.coordinator.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zabtx.coordinator.api.CoordinatorApi;
-import io.zabtx.coordinator.participant.GatewayConfig;
 import io.zabtx.coordinator.runtime.CoordinatorNode;
 import io.zabtx.coordinator.runtime.NodeOptions;
 import org.springframework.beans.factory.annotation.Value;
@@ -16,7 +15,8 @@ import org.springframework.context.annotation.Configuration;
   ClusterProperties.class,
   GrpcProperties.class,
   TxProperties.class,
-  RuntimeProperties.class
+  RuntimeProperties.class,
+  ParticipantProperties.class
 })
 class CoordinatorConfiguration {
 
@@ -32,7 +32,8 @@ class CoordinatorConfiguration {
       ClusterProperties cluster,
       GrpcProperties grpc,
       TxProperties tx,
-      RuntimeProperties runtime) {
+      RuntimeProperties runtime,
+      ParticipantProperties participant) {
     long segment = cluster.segmentSize().toBytes();
     if (segment < 1024 || segment > (1L << 30)) {
       throw new InvalidConfigurationException(
@@ -47,7 +48,7 @@ class CoordinatorConfiguration {
         cluster.clusterId(),
         cluster.bindHost(),
         tx.toEngineConfig(),
-        GatewayConfig.defaults(),
+        participant.toGatewayConfig(),
         cluster.tick(),
         (int) segment,
         cluster.fsync(),

@@ -7,8 +7,8 @@ import org.springframework.util.unit.DataSize;
 /**
  * {@code zabtx.grpc.*}: the client and participant gRPC API.
  *
- * @param port the port of a single-node ensemble (with members, this node's entry decides); 0
- *     picks a free one
+ * @param port the port of a single-node ensemble (with members, this node's entry decides); 0 picks
+ *     a free one
  * @param maxInboundMessageSize the largest request accepted
  */
 @ConfigurationProperties("zabtx.grpc")

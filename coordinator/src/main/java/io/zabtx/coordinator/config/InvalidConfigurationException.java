@@ -1,8 +1,8 @@
 package io.zabtx.coordinator.config;
 
 /**
- * The coordinator's configuration cannot work. Start-up stops with this message, which says what
- * to fix (see {@link InvalidConfigurationFailureAnalyzer}).
+ * The coordinator's configuration cannot work. Start-up stops with this message, which says what to
+ * fix (see {@link InvalidConfigurationFailureAnalyzer}).
  */
 public final class InvalidConfigurationException extends RuntimeException {
 

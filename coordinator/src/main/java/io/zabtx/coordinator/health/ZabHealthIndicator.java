@@ -9,9 +9,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Health of this node's place in the ZAB ensemble ({@code /actuator/health/zab}, part of the
- * readiness group): UP while it leads an established epoch or follows an established leader, i.e. while a
- * quorum is reachable; OUT_OF_SERVICE while it looks for a leader. Details: role, epoch, leader,
- * last applied zxid, whether the transaction engine leads.
+ * readiness group): UP while it leads an established epoch or follows an established leader, i.e.
+ * while a quorum is reachable; OUT_OF_SERVICE while it looks for a leader. Details: role, epoch,
+ * leader, last applied zxid, whether the transaction engine leads.
  */
 @Component("zab")
 class ZabHealthIndicator implements HealthIndicator {

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
  * name per concept, the same in code, docs/coordinator.md and dashboards:
  *
  * <ul>
- *   <li>{@code zabtx.tx.begun{protocol}}, {@code zabtx.tx.finished{protocol,outcome}} — counters
- *       of this node's engine while it leads (they restart from zero on each node);
+ *   <li>{@code zabtx.tx.begun{protocol}}, {@code zabtx.tx.finished{protocol,outcome}} — counters of
+ *       this node's engine while it leads (they restart from zero on each node);
  *   <li>{@code zabtx.tx.heuristics}, {@code zabtx.tx.heuristic.mixed} — counters;
  *   <li>{@code zabtx.tx.inflight}, {@code zabtx.tx.phase2.backlog}, {@code zabtx.tx.retained} —
  *       gauges of the engine;
@@ -83,7 +83,8 @@ class CoordinatorMetrics implements MeterBinder {
     b.register(r);
   }
 
-  private void gauge(MeterRegistry r, String name, String description, ToDoubleFunction<EngineStats> f) {
+  private void gauge(
+      MeterRegistry r, String name, String description, ToDoubleFunction<EngineStats> f) {
     Gauge.builder(name, node, n -> stat(n, f)).description(description).register(r);
   }
 

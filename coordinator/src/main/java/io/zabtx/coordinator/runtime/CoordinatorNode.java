@@ -74,7 +74,7 @@ public final class CoordinatorNode implements AutoCloseable {
             gateway::send,
             clock,
             options.maxPendingRequests());
-    this.api = new LocalCoordinator(runtime, log, zab, layout, options.forwardTimeout());
+    this.api = new LocalCoordinator(runtime, log, zab, layout, options.forwardTimeout(), registry);
   }
 
   /**

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Forwards calls a follower cannot answer to the leader's gRPC API. One channel per member,
- * created on first use. Every forwarded call carries {@link ForwardedCall#HEADER} and a deadline.
+ * Forwards calls a follower cannot answer to the leader's gRPC API. One channel per member, created
+ * on first use. Every forwarded call carries {@link ForwardedCall#HEADER} and a deadline.
  */
 final class LeaderForwarder implements AutoCloseable {
 

@@ -1,5 +1,7 @@
 package io.zabtx.coordinator.runtime;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.zabtx.coordinator.api.CoordinatorApi;
 import io.zabtx.coordinator.api.ProtoMapping;
 import io.zabtx.coordinator.api.grpc.ForwardedCall;
@@ -41,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -60,18 +63,29 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
   private final ZabNode node;
   private final ClusterLayout layout;
   private final LeaderForwarder forwarder;
+  private final Timer commitLatency;
 
+  /**
+   * @param registry where {@code zabtx.tx.commit.latency} is registered: the time from a commit
+   *     request's arrival at this node to its successful answer (forwarding included)
+   */
   public LocalCoordinator(
       TxRuntime runtime,
       DecisionLog log,
       ZabNode node,
       ClusterLayout layout,
-      java.time.Duration forwardTimeout) {
+      java.time.Duration forwardTimeout,
+      MeterRegistry registry) {
     this.runtime = runtime;
     this.log = log;
     this.node = node;
     this.layout = layout;
     this.forwarder = new LeaderForwarder(layout.members(), forwardTimeout);
+    this.commitLatency =
+        Timer.builder("zabtx.tx.commit.latency")
+            .description("commit request to answer (commit point durable, or phase 2 done)")
+            .publishPercentileHistogram()
+            .register(registry);
   }
 
   // ---- client API ----
@@ -116,10 +130,17 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
       // Decided: any node may answer, and the answer never changes.
       return CompletableFuture.completedFuture(commitResponse(xid, logged.status()));
     }
+    long started = System.nanoTime();
     return atLeader(
-        (e, id, now, out) -> e.commit(id, xid, r.getWaitForCompletion(), now, out),
-        a -> commitResponse(xid, ((Answer.Status) a).status()),
-        leader -> forwarder.tx(leader, true, s -> s.commit(r)));
+            (e, id, now, out) -> e.commit(id, xid, r.getWaitForCompletion(), now, out),
+            a -> commitResponse(xid, ((Answer.Status) a).status()),
+            leader -> forwarder.tx(leader, true, s -> s.commit(r)))
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure == null) {
+                commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+              }
+            });
   }
 
   @Override
@@ -135,7 +156,9 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
       return CompletableFuture.failedFuture(
           new TxException(
               ErrorCode.TX_COMMITTED,
-              "transaction " + xid + " is committed (its commit point is logged); it cannot be"
+              "transaction "
+                  + xid
+                  + " is committed (its commit point is logged); it cannot be"
                   + " rolled back"));
     }
     return atLeader(
@@ -159,7 +182,8 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
     LoggedTx logged = log.find(xid);
     if (!runtime.isLeader()) {
       if (logged != null && logged.hasCommitPoint()) {
-        return CompletableFuture.completedFuture(ProtoMapping.toProto(TxView.fromLog(logged), sid()));
+        return CompletableFuture.completedFuture(
+            ProtoMapping.toProto(TxView.fromLog(logged), sid()));
       }
       return forwardOr(leader -> forwarder.tx(leader, false, s -> s.getTransaction(r)));
     }
@@ -204,8 +228,7 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
     }
     TxStatus status;
     try {
-      status =
-          r.getStatusValue() == 0 ? null : TxStatus.valueOf(r.getStatus().name());
+      status = r.getStatusValue() == 0 ? null : TxStatus.valueOf(r.getStatus().name());
     } catch (IllegalArgumentException e) {
       return invalid("unknown status " + r.getStatusValue());
     }
@@ -228,7 +251,8 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
               }
               List<TxView> all = new ArrayList<>(merged.values());
               all.sort((a, b) -> b.xid().compareTo(a.xid()));
-              long total = log.count(status) + held.stream().filter(v -> log.find(v.xid()) == null).count();
+              long total =
+                  log.count(status) + held.stream().filter(v -> log.find(v.xid()) == null).count();
               ListTransactionsResponse.Builder b =
                   ListTransactionsResponse.newBuilder()
                       .setPage(page)
@@ -246,16 +270,10 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
   public CompletableFuture<Cluster> getCluster() {
     long leader = leaderId();
     Cluster.Builder b =
-        Cluster.newBuilder()
-            .setLeader(leader)
-            .setEpoch(node.currentEpoch())
-            .setAnsweredBy(sid());
+        Cluster.newBuilder().setLeader(leader).setEpoch(node.currentEpoch()).setAnsweredBy(sid());
     for (Member m : layout.members().values()) {
       Node.Builder n =
-          Node.newBuilder()
-              .setId(m.id())
-              .setGrpcAddress(m.grpcAddress())
-              .setHttpUrl(m.httpUrl());
+          Node.newBuilder().setId(m.id()).setGrpcAddress(m.grpcAddress()).setHttpUrl(m.httpUrl());
       if (m.id() == sid()) {
         n.setRole(node.role().name())
             .setLastZxid(node.lastCommitted().toString())
@@ -287,7 +305,9 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
     String resource = r.getResource().trim();
     if (!validEndpoint(endpoint)) {
       return invalid(
-          "endpoint '" + abbreviate(endpoint) + "' must be host:port of the participant's"
+          "endpoint '"
+              + abbreviate(endpoint)
+              + "' must be host:port of the participant's"
               + " ParticipantService");
     }
     if (resource.isEmpty() || resource.length() > MAX_FIELD_CHARS) {
@@ -337,7 +357,8 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
     if (r.getBranchId() <= 0) {
       return invalid("branch_id must be positive, got " + r.getBranchId());
     }
-    String detail = r.getDetail().length() > 1024 ? r.getDetail().substring(0, 1024) : r.getDetail();
+    String detail =
+        r.getDetail().length() > 1024 ? r.getDetail().substring(0, 1024) : r.getDetail();
     return atLeader(
         (e, id, now, out) -> e.reportHeuristic(id, xid, r.getBranchId(), kind, detail, now, out),
         a -> {
@@ -391,7 +412,9 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
     return CompletableFuture.failedFuture(
         new TxException(
             ErrorCode.NO_QUORUM,
-            "node " + sid() + " received a forwarded call but is not the leader (an election is"
+            "node "
+                + sid()
+                + " received a forwarded call but is not the leader (an election is"
                 + " under way); retry shortly",
             200));
   }

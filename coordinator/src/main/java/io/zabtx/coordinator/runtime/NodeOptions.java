@@ -67,21 +67,51 @@ public record NodeOptions(
   /** A copy with another engine configuration. */
   public NodeOptions withEngine(EngineConfig e) {
     return new NodeOptions(
-        layout, clusterId, bindHost, e, gateway, tick, segmentBytes, fsync, snapshotEveryEntries,
-        maxInboundMessageBytes, maxPendingRequests, forwardTimeout);
+        layout,
+        clusterId,
+        bindHost,
+        e,
+        gateway,
+        tick,
+        segmentBytes,
+        fsync,
+        snapshotEveryEntries,
+        maxInboundMessageBytes,
+        maxPendingRequests,
+        forwardTimeout);
   }
 
   /** A copy with another log segment size (tests use small ones). */
   public NodeOptions withSegmentBytes(int bytes) {
     return new NodeOptions(
-        layout, clusterId, bindHost, engine, gateway, tick, bytes, fsync, snapshotEveryEntries,
-        maxInboundMessageBytes, maxPendingRequests, forwardTimeout);
+        layout,
+        clusterId,
+        bindHost,
+        engine,
+        gateway,
+        tick,
+        bytes,
+        fsync,
+        snapshotEveryEntries,
+        maxInboundMessageBytes,
+        maxPendingRequests,
+        forwardTimeout);
   }
 
   /** A copy listening on another address. */
   public NodeOptions withBindHost(String host) {
     return new NodeOptions(
-        layout, clusterId, host, engine, gateway, tick, segmentBytes, fsync, snapshotEveryEntries,
-        maxInboundMessageBytes, maxPendingRequests, forwardTimeout);
+        layout,
+        clusterId,
+        host,
+        engine,
+        gateway,
+        tick,
+        segmentBytes,
+        fsync,
+        snapshotEveryEntries,
+        maxInboundMessageBytes,
+        maxPendingRequests,
+        forwardTimeout);
   }
 }

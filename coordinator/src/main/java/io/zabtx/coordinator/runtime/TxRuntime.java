@@ -11,7 +11,6 @@ import io.zabtx.coordinator.model.ErrorCode;
 import io.zabtx.coordinator.model.LoggedTx;
 import io.zabtx.coordinator.participant.DeliveryResult;
 import io.zabtx.replication.core.Role;
-import io.zabtx.replication.runtime.LeadershipLostException;
 import io.zabtx.replication.runtime.NotLeaderException;
 import io.zabtx.replication.runtime.OverloadedException;
 import io.zabtx.replication.runtime.ZabNode;
@@ -31,9 +30,9 @@ import java.util.function.LongSupplier;
 /**
  * The one thread that drives a {@link TxEngine}: it takes requests, participant answers, proposal
  * results and leadership changes from its queue, steps the engine with the current time, and
- * carries out the engine's commands (send to a participant through the {@link PhaseSender},
- * propose to the {@link ZabNode}, complete a request's future). The engine's state is touched by
- * this thread only, so it needs no locks.
+ * carries out the engine's commands (send to a participant through the {@link PhaseSender}, propose
+ * to the {@link ZabNode}, complete a request's future). The engine's state is touched by this
+ * thread only, so it needs no locks.
  *
  * <p>Bounds: external requests waiting for the thread are limited ({@code maxPendingRequests});
  * beyond it they fail at once with OVERLOADED. Internal events (answers to sends and proposals the

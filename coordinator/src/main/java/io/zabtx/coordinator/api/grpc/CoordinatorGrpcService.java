@@ -11,7 +11,8 @@ import io.zabtx.protocol.v1.ReportHeuristicRequest;
 import io.zabtx.protocol.v1.ReportHeuristicResponse;
 
 /** The participant → coordinator API over gRPC: a thin adapter over {@link CoordinatorApi}. */
-public final class CoordinatorGrpcService extends CoordinatorServiceGrpc.CoordinatorServiceImplBase {
+public final class CoordinatorGrpcService
+    extends CoordinatorServiceGrpc.CoordinatorServiceImplBase {
 
   private final CoordinatorApi api;
 

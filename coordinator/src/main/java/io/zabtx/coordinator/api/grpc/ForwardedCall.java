@@ -9,8 +9,8 @@ import io.grpc.ServerInterceptor;
 
 /**
  * Marks calls that a follower forwarded to the leader (metadata {@code zabtx-forwarded}). A
- * forwarded call is never forwarded again: two nodes that each believe the other leads (stale
- * hints during an election) answer UNAVAILABLE instead of bouncing the call between them.
+ * forwarded call is never forwarded again: two nodes that each believe the other leads (stale hints
+ * during an election) answer UNAVAILABLE instead of bouncing the call between them.
  */
 public final class ForwardedCall implements ServerInterceptor {
 

@@ -47,7 +47,8 @@ public final class GrpcErrors {
     }
     LOG.log(Level.ERROR, "unexpected failure answering a gRPC call", t);
     return Status.INTERNAL
-        .withDescription("internal error (" + t.getClass().getSimpleName() + "); see the server log")
+        .withDescription(
+            "internal error (" + t.getClass().getSimpleName() + "); see the server log")
         .asRuntimeException(trailers);
   }
 

@@ -18,7 +18,8 @@ import io.zabtx.protocol.v1.TransactionServiceGrpc;
 import java.util.concurrent.CompletableFuture;
 
 /** The client API over gRPC: a thin adapter over {@link CoordinatorApi}. Never blocks. */
-public final class TransactionGrpcService extends TransactionServiceGrpc.TransactionServiceImplBase {
+public final class TransactionGrpcService
+    extends TransactionServiceGrpc.TransactionServiceImplBase {
 
   private final CoordinatorApi api;
 
