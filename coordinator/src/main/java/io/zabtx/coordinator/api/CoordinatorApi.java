@@ -22,12 +22,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Everything a coordinator node offers to clients and participants, in the wire contract's terms
  * ({@code zabtx.v1}). The gRPC services and the REST controllers are thin adapters over it. Any
- * node serves every call: a follower answers from its own decision log what it can and forwards
- * the rest to the leader.
+ * node serves every call: a follower answers from its own decision log what it can and forwards the
+ * rest to the leader.
  *
  * <p>Futures fail with {@link io.zabtx.coordinator.model.TxException} (a stable code and a message
- * for the user); they never block the calling thread and complete on an internal thread, so
- * callers must not run long work in callbacks.
+ * for the user); they never block the calling thread and complete on an internal thread, so callers
+ * must not run long work in callbacks.
  */
 public interface CoordinatorApi {
 

@@ -878,6 +878,8 @@ public final class TxEngine {
     }
     tx.event(logEvent(tx), now, "");
     countMixed(tx);
+    // Phase 2 first: without branches it finishes at once and the answer says COMMITTED.
+    startPhase2(tx, now, out);
     for (Iterator<Tx.Waiter> it = tx.commitWaiters.iterator(); it.hasNext(); ) {
       Tx.Waiter w = it.next();
       if (!w.waitForCompletion()) {
@@ -887,7 +889,6 @@ public final class TxEngine {
     }
     tx.rollbackWaiters.forEach(r -> reply(out, r, committedFailure(tx.xid)));
     tx.rollbackWaiters.clear();
-    startPhase2(tx, now, out);
     reschedule(tx);
   }
 
