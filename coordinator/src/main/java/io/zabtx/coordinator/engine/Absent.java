@@ -6,8 +6,9 @@ import io.zabtx.coordinator.model.Xid;
 
 /**
  * What the leader knows about an xid it does not hold in memory (docs/coordinator.md, "Who answers
- * what happened to X?"). The order of the checks matters: the log first (a decision never changes),
- * then the forgotten watermark (never guess about a forgotten xid), then presumed abort.
+ * what happened to X?"). The order of the checks matters: a logged commit point first (a decision
+ * never changes), then the forgotten watermark (never guess about a forgotten xid), then presumed
+ * abort.
  *
  * @param kind which rule applies
  * @param logged what the log holds, for {@link Kind#LOGGED}
@@ -29,14 +30,19 @@ record Absent(Kind kind, LoggedTx logged) {
 
   static Absent resolve(Xid xid, long epoch, long lastMinted, DecisionLookup log) {
     LoggedTx t = log.find(xid);
-    if (t != null) {
+    if (t != null && t.hasCommitPoint()) {
       return new Absent(Kind.LOGGED, t);
     }
-    if (xid.epoch() > epoch) {
+    if (xid.epoch() > epoch && t == null) {
       return new Absent(Kind.NEWER_EPOCH, null);
     }
     if (log.mayBeForgotten(xid)) {
+      // A heuristic report applied after its transaction was forgotten leaves an entry without
+      // a commit point: it proves nothing about the outcome.
       return new Absent(Kind.FORGOTTEN, null);
+    }
+    if (t != null) {
+      return new Absent(Kind.LOGGED, t);
     }
     if (xid.epoch() < epoch || xid.sequence() <= lastMinted) {
       return new Absent(Kind.PRESUMED_ABORTED, null);
