@@ -299,7 +299,14 @@ public final class GrpcPeerTransport implements PeerTransport {
   }
 
   private ManagedChannel newChannel(InetSocketAddress address) {
-    return NettyChannelBuilder.forAddress(address)
+    // An unresolved address (a DNS name given before it resolves, e.g. a pod that is not up yet)
+    // goes through gRPC's name resolver, which resolves it at connect time and again after
+    // failures; a resolved one is used as it is.
+    NettyChannelBuilder builder =
+        address.isUnresolved()
+            ? NettyChannelBuilder.forAddress(address.getHostString(), address.getPort())
+            : NettyChannelBuilder.forAddress(address);
+    return builder
         .eventLoopGroup(ioGroup)
         .channelType(NettyIo.channelType())
         .usePlaintext()
