@@ -8,9 +8,10 @@ import io.zabtx.coordinator.model.TxStatus;
 
 /**
  * Delivering a decision to every branch: phase 2 (PRE_COMMIT then COMMIT for 3PC, COMMIT for 2PC)
- * or ABORT, each until every branch acknowledged. A failed COMMIT or PRE_COMMIT is re-sent with a
- * doubling delay for as long as it takes (the decision is logged); a failed ABORT is given up after
- * {@code abortAttempts} sends, since a participant that never voted YES may abort on its own.
+ * or ABORT, each until every branch acknowledged. A failed delivery is re-sent with a doubling
+ * delay (the decision is logged, so COMMIT is retried for as long as it takes); ABORT is given up
+ * after {@code abortAttempts} sends, since the participant finds out by asking or by its own
+ * deadline.
  */
 final class Delivery {
 

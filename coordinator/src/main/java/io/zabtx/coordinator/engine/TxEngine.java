@@ -14,7 +14,6 @@ import io.zabtx.coordinator.model.TxStatus;
 import io.zabtx.coordinator.model.TxView;
 import io.zabtx.coordinator.model.Vote;
 import io.zabtx.coordinator.model.Xid;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -480,21 +479,7 @@ public final class TxEngine {
       throw new IllegalArgumentException(
           "offset and limit must not be negative, got " + offset + " and " + limit);
     }
-    List<TxView> views = new ArrayList<>();
-    int skipped = 0;
-    for (Tx tx : table.newestFirst()) {
-      if (views.size() >= limit) {
-        break;
-      }
-      if (status == null || tx.displayStatus() == status) {
-        if (skipped < offset) {
-          skipped++;
-        } else {
-          views.add(tx.view());
-        }
-      }
-    }
-    return views;
+    return table.views(status, offset, limit);
   }
 
   /** Counters and gauges for metrics. */

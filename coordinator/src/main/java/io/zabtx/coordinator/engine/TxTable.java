@@ -1,6 +1,9 @@
 package io.zabtx.coordinator.engine;
 
+import io.zabtx.coordinator.model.TxStatus;
+import io.zabtx.coordinator.model.TxView;
 import io.zabtx.coordinator.model.Xid;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -46,9 +49,23 @@ final class TxTable {
     return txs.values();
   }
 
-  /** In descending xid order. */
-  Collection<Tx> newestFirst() {
-    return txs.descendingMap().values();
+  /** Views of the transactions with {@code status} (null for any), newest xid first, paged. */
+  List<TxView> views(TxStatus status, int offset, int limit) {
+    List<TxView> views = new ArrayList<>();
+    int skipped = 0;
+    for (Tx tx : txs.descendingMap().values()) {
+      if (views.size() >= limit) {
+        break;
+      }
+      if (status == null || tx.displayStatus() == status) {
+        if (skipped < offset) {
+          skipped++;
+        } else {
+          views.add(tx.view());
+        }
+      }
+    }
+    return views;
   }
 
   /** Transactions not yet finished (ACTIVE to phase 2 done). */
