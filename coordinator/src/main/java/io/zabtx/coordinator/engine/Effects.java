@@ -28,4 +28,9 @@ public final class Effects {
   void add(Command c) {
     commands.add(c);
   }
+
+  /** Answers request {@code requestId}. */
+  void reply(long requestId, Answer answer) {
+    add(new Command.Reply(requestId, answer));
+  }
 }

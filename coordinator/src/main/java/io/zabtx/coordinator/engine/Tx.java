@@ -1,5 +1,6 @@
 package io.zabtx.coordinator.engine;
 
+import io.zabtx.coordinator.engine.Answer.Status;
 import io.zabtx.coordinator.model.BranchRef;
 import io.zabtx.coordinator.model.BranchView;
 import io.zabtx.coordinator.model.HeuristicKind;
@@ -16,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A transaction the leader holds in memory. Mutated only by {@link TxEngine}. */
+/**
+ * A transaction the leader holds in memory: its branches, the requests waiting on it and where it
+ * is in the protocol. Mutated only by the engine's classes in this package, on the engine's thread.
+ */
 final class Tx {
 
   /** Timeline events kept per transaction; later ones are dropped (bounded memory). */
@@ -88,10 +92,7 @@ final class Tx {
   }
 
   Branch addBranch(String endpoint, String resource) {
-    Branch b = new Branch(new BranchRef(branches.size() + 1, endpoint, resource));
-    branches.put(b.id(), b);
-    branchIds.put(new BranchKey(endpoint, resource), b.id());
-    return b;
+    return addBranch(new BranchRef(branches.size() + 1, endpoint, resource));
   }
 
   Branch addBranch(BranchRef ref) {
@@ -99,6 +100,15 @@ final class Tx {
     branches.put(b.id(), b);
     branchIds.put(new BranchKey(ref.endpoint(), ref.resource()), b.id());
     return b;
+  }
+
+  /** Records a durable heuristic report; the branch, if registered, takes its status. */
+  void addHeuristic(HeuristicKind kind, int branchId) {
+    heuristics.add(kind);
+    Branch b = branches.get(branchId);
+    if (b != null) {
+      b.status = kind.branchStatus();
+    }
   }
 
   List<BranchRef> branchRefs() {
@@ -142,6 +152,11 @@ final class Tx {
   boolean mixed() {
     Outcome o = outcome();
     return o != Outcome.UNDECIDED && heuristics.stream().anyMatch(k -> k.contradicts(o));
+  }
+
+  /** The answer "this transaction is in its display status, with {@code outcome}". */
+  Status answer(Outcome outcome) {
+    return new Status(xid, displayStatus(), outcome);
   }
 
   TxStatus displayStatus() {
