@@ -126,8 +126,12 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
       return invalid(e.getMessage());
     }
     LoggedTx logged = log.find(xid);
-    if (logged != null && logged.hasCommitPoint() && !r.getWaitForCompletion()) {
-      // Decided: any node may answer, and the answer never changes.
+    if (logged != null
+        && logged.hasCommitPoint()
+        && !r.getWaitForCompletion()
+        && (logged.completed() || !runtime.isLeader())) {
+      // Decided: any node may answer, and the outcome never changes. The leader's engine knows
+      // phase 2 finished before the batched Completed record is logged, so it answers itself.
       return CompletableFuture.completedFuture(commitResponse(xid, logged.status()));
     }
     long started = System.nanoTime();

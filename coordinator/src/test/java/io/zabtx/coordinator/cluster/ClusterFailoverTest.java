@@ -66,6 +66,10 @@ class ClusterFailoverTest {
   void aCallerMayUseAnyNodeFollowersForwardToTheLeader(Protocol protocol) {
     long leader = cluster.awaitLeader(PATIENCE);
     long follower = cluster.anyOtherThan(leader);
+    // Followers report themselves in an established epoch (readiness depends on it).
+    await()
+        .atMost(PATIENCE)
+        .until(() -> cluster.running().values().stream().allMatch(n -> n.zab().isEstablished()));
     String xid = begin(follower, protocol);
     register(cluster.anyOtherThan(follower), xid);
     CommitResponse r =

@@ -117,6 +117,10 @@ final class LearnerRole {
     } else if (m instanceof UpToDate u && phase == Phase.SYNCED) {
       phase = Phase.BROADCAST;
       onCommit(u.commitZxid(), out);
+      // The leader's epoch is established and this learner is in it: tell the runtime (its
+      // health and role listeners report "following an established leader" from here on).
+      out.roleChange(
+          new Output.RoleChange(observer ? Role.OBSERVING : Role.FOLLOWING, leader, epoch));
     } else if (m instanceof Ping p) {
       out.send(new PingReply(config.sid(), leader, session, sendSeq++));
       if (afterNewLeader()) {

@@ -146,6 +146,19 @@ class SyncRulesTest {
   }
 
   @Test
+  void rule5_aFollowerReportsTheEstablishedEpochOnlyAtUpToDate() {
+    CoreDriver d = follower(2, 1, DurableState.empty());
+    long s = d.session();
+    d.deliver(new LeaderInfo(1, 2, s, 0, 1));
+    d.deliver(new SyncStart(1, 2, s, 1, SyncMode.DIFF, -1, null));
+    Output nl = d.deliver(new NewLeader(1, 2, s, 2, 1, 0));
+    assertThat(nl.roleChange()).as("synced, but the epoch may not be established yet").isNull();
+
+    Output u = d.deliver(new UpToDate(1, 2, s, 3, 0));
+    assertThat(u.roleChange()).isEqualTo(new Output.RoleChange(Role.FOLLOWING, 1, 1));
+  }
+
+  @Test
   void rule5_aProposalBetweenNewLeaderAndUpToDateIsLoggedAndAcked() {
     CoreDriver d = follower(2, 1, DurableState.empty());
     long s = d.session();
