@@ -3,7 +3,8 @@
 # machine, in one run.
 #
 #   bench/coordinator.sh            # full run (~12-15 min on 2 cores)
-#   bench/coordinator.sh --quick    # smoke test: short cells, a reduced matrix, 2 failovers (~4 min)
+#   bench/coordinator.sh --quick    # smoke test: short cells, a reduced matrix, 2 failovers
+#                                   # (~4 min quiet; 7.5 min on a busy 2-core machine)
 #   WARMUP_S=5 DURATION_S=15 HEAP_S=90 FAILOVERS=5 JFR_S=10 bench/coordinator.sh
 #   BENCH_SOURCE=worktree bench/coordinator.sh   # measure uncommitted changes
 #
@@ -29,7 +30,7 @@ QUICK=0
 SAT_C=${SAT_C:-256}
 if (( QUICK )); then
   WARMUP_S=${WARMUP_S:-2} DURATION_S=${DURATION_S:-5} HEAP_S=${HEAP_S:-15} FAILOVERS=${FAILOVERS:-2}
-  JFR_S=${JFR_S:-5} PREWARM_S=${PREWARM_S:-5} QUIET_WAIT_S=${QUIET_WAIT_S:-10}
+  JFR_S=${JFR_S:-5} PREWARM_S=${PREWARM_S:-5} QUIET_WAIT_S=${QUIET_WAIT_S:-4}
   # the goals' cells only: B=2 at C=1/32/sat, B=8 at C=32, both protocols; REST B=2 2PC C=1/32
   CELLS=${CELLS:-"grpc:2PC:2:1,grpc:3PC:2:1,grpc:2PC:2:32,grpc:3PC:2:32,grpc:2PC:8:32,grpc:3PC:8:32,grpc:2PC:2:$SAT_C,grpc:3PC:2:$SAT_C"}
   REST_CELLS=${REST_CELLS:-"rest:2PC:2:1,rest:2PC:2:32"}
@@ -300,7 +301,13 @@ JFR_FILE="$RUN/coordinator-leader.jfr"
 JFR_SKIP_S=${JFR_SKIP_S:-$(( QUICK ? 3 : 8 ))}
 log "JFR: leader node $L, saturated gRPC (${JFR_SKIP_S} s settle + ${JFR_S} s analysed)"
 record meta.jfr_sid "$L"
-jcmd "${CO_PID[$L]}" JFR.start name=bench settings=profile filename="$JFR_FILE" \
+# profile.jfc minus the socket/file read/write events (their instrumentation deoptimizes netty's
+# hot paths; see replication-vs-zookeeper.sh), with per-thread CPU every second.
+JDK_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+sed -e '/<event name="jdk.ThreadCPULoad">/,/<\/event>/ s|<setting name="period">[^<]*</setting>|<setting name="period">1 s</setting>|' \
+    -e '/<event name="jdk.\(SocketRead\|SocketWrite\|FileRead\|FileWrite\)">/,/<\/event>/ s|<setting name="enabled">true</setting>|<setting name="enabled">false</setting>|' \
+    "$JDK_HOME/lib/jfr/profile.jfc" > "$RUN/bench.jfc"
+jcmd "${CO_PID[$L]}" JFR.start name=bench settings="$RUN/bench.jfc" filename="$JFR_FILE" \
   duration="$((JFR_SKIP_S + JFR_S + 2))s" > "$LOGS/jfr-start.txt" 2>&1 || true
 co_load co.jfrrun "grpc:2PC:2:$SAT_C" "$JFR_SKIP_S" "$JFR_S"
 for _ in $(seq 100); do

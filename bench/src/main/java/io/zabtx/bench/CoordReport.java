@@ -345,7 +345,9 @@ final class CoordReport {
             + " clock stops at the first commit answered by a surviving node. The killed node is"
             + " restarted on its data before the next round.");
     line();
-    line("| round | killed | commits before | first commit via | ms | errors after kill |");
+    line(
+        "| round | killed | commits (errors) in the 2 s before | first commit via | ms | errors"
+            + " after kill |");
     line("|---|---|---|---|---|---|");
     for (int i = 1; i <= (int) d("meta.failovers"); i++) {
       String k = "co.failover." + i;
@@ -356,7 +358,9 @@ final class CoordReport {
           s(k + ".killed_sid"),
           " | ",
           s(k + ".commits_before"),
-          " | ",
+          " (",
+          s(k + ".errors_before"),
+          ") | ",
           s(k + ".first_node"),
           " | ",
           s(k + ".ms"),
@@ -408,7 +412,7 @@ final class CoordReport {
     line("## Profile: JFR of the leader under saturation");
     line();
     line(
-        "`jcmd JFR.start settings=profile` on leader node ",
+        "`jcmd JFR.start` (profile.jfc minus socket/file I/O events) on leader node ",
         s("meta.jfr_sid"),
         " during a separate saturated gRPC run (2PC B=2 C=",
         sat,
