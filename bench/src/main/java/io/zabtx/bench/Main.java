@@ -17,6 +17,15 @@ import java.util.Arrays;
  * zk-load      --connect h:p --window W --warmup-s S --duration-s S [--size 1024] [--prefix p]
  *              [--cpu-pids name=pid,...]
  * zk-failover  --servers 1=h:p,... --pids 1=pid,... [--pre-ms 1500] [--interval-ms 5] [--prefix p]
+ * co-leader    --http 1=http://h:p,... [--timeout-s 90] [--prefix p]
+ * co-load      --grpc 1=h:p,... --http 1=url,... --leader N --participants h:p,...
+ *              --cells api:2PC|3PC:B:C,... --warmup-s S --duration-s S [--heap-sample-ms 1000]
+ *              [--cpu-pids name=pid,...] [--call-timeout-ms 10000] [--prefix p]
+ * co-rtt       --targets h:p,... [--parallel 1,2,8] --warmup-s S --duration-s S [--prefix p]
+ * co-failover  --grpc 1=h:p,... --pids 1=pid,... --leader N --participants h:p,...
+ *              [--concurrency 4] [--branches 2] [--pre-ms 1500] [--call-timeout-ms 1000]
+ * noop-participant --ports p1,p2,... [--host 127.0.0.1]
+ * co-report    --results f.properties --env env.txt --jfr jfr.md --command c --out report.md
  * jfr-top      --file x.jfr [--top 25]
  * report       --results f.properties --env env.txt --jfr jfr.md --command c --out report.md
  * </pre>
@@ -40,6 +49,12 @@ public final class Main {
       case "zk-setup" -> ZkBench.setup(a);
       case "zk-load" -> ZkBench.load(a);
       case "zk-failover" -> ZkBench.failover(a);
+      case "co-leader" -> CoordBench.leader(a);
+      case "co-load" -> CoordBench.load(a);
+      case "co-rtt" -> CoordBench.rtt(a);
+      case "co-failover" -> CoordBench.failover(a);
+      case "noop-participant" -> NoopParticipant.run(a);
+      case "co-report" -> CoordReport.run(a);
       case "jfr-top" -> JfrTop.run(a);
       case "report" -> Report.run(a);
       default -> {
