@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * This node's implementation of {@link CoordinatorApi}: validates input, runs what only the leader
@@ -119,108 +120,104 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
 
   @Override
   public CompletableFuture<CommitResponse> commit(CommitRequest r) {
-    Xid xid;
-    try {
-      xid = Xid.parse(r.getXid());
-    } catch (IllegalArgumentException e) {
-      return invalid(e.getMessage());
-    }
-    LoggedTx logged = log.find(xid);
-    if (logged != null
-        && logged.hasCommitPoint()
-        && !r.getWaitForCompletion()
-        && (logged.completed() || !runtime.isLeader())) {
-      // Decided: any node may answer, and the outcome never changes. The leader's engine knows
-      // phase 2 finished before the batched Completed record is logged, so it answers itself.
-      return CompletableFuture.completedFuture(commitResponse(xid, logged.status()));
-    }
-    long started = System.nanoTime();
-    return atLeader(
-            (e, id, now, out) -> e.commit(id, xid, r.getWaitForCompletion(), now, out),
-            a -> commitResponse(xid, ((Answer.Status) a).status()),
-            leader -> forwarder.tx(leader, true, s -> s.commit(r)))
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure == null) {
-                commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-              }
-            });
+    return validated(
+        () -> {
+          Xid xid = xidOf(r.getXid());
+          LoggedTx logged = log.find(xid);
+          if (logged != null
+              && logged.hasCommitPoint()
+              && !r.getWaitForCompletion()
+              && (logged.completed() || !runtime.isLeader())) {
+            // Decided: any node may answer, and the outcome never changes. The leader's engine
+            // knows that phase 2 finished before the batched Completed record is logged, so it
+            // answers itself.
+            return CompletableFuture.completedFuture(commitResponse(xid, logged.status()));
+          }
+          long started = System.nanoTime();
+          return atLeader(
+                  (e, id, now, out) -> e.commit(id, xid, r.getWaitForCompletion(), now, out),
+                  a -> commitResponse(xid, ((Answer.Status) a).status()),
+                  leader -> forwarder.tx(leader, true, s -> s.commit(r)))
+              .whenComplete(
+                  (ok, failure) -> {
+                    if (failure == null) {
+                      commitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    }
+                  });
+        });
   }
 
   @Override
   public CompletableFuture<RollbackResponse> rollback(RollbackRequest r) {
-    Xid xid;
-    try {
-      xid = Xid.parse(r.getXid());
-    } catch (IllegalArgumentException e) {
-      return invalid(e.getMessage());
-    }
-    LoggedTx logged = log.find(xid);
-    if (logged != null && logged.hasCommitPoint()) {
-      return CompletableFuture.failedFuture(
-          new TxException(
-              ErrorCode.TX_COMMITTED,
-              "transaction "
-                  + xid
-                  + " is committed (its commit point is logged); it cannot be"
-                  + " rolled back"));
-    }
-    return atLeader(
-        (e, id, now, out) -> e.rollback(id, xid, now, out),
-        a ->
-            RollbackResponse.newBuilder()
-                .setXid(xid.toString())
-                .setStatus(ProtoMapping.toProto(((Answer.Status) a).status()))
-                .build(),
-        leader -> forwarder.tx(leader, true, s -> s.rollback(r)));
+    return validated(
+        () -> {
+          Xid xid = xidOf(r.getXid());
+          LoggedTx logged = log.find(xid);
+          if (logged != null && logged.hasCommitPoint()) {
+            return CompletableFuture.failedFuture(
+                new TxException(
+                    ErrorCode.TX_COMMITTED,
+                    "transaction "
+                        + xid
+                        + " is committed (its commit point is logged); it cannot be"
+                        + " rolled back"));
+          }
+          return atLeader(
+              (e, id, now, out) -> e.rollback(id, xid, now, out),
+              a ->
+                  RollbackResponse.newBuilder()
+                      .setXid(xid.toString())
+                      .setStatus(ProtoMapping.toProto(((Answer.Status) a).status()))
+                      .build(),
+              leader -> forwarder.tx(leader, true, s -> s.rollback(r)));
+        });
   }
 
   @Override
   public CompletableFuture<Transaction> getTransaction(GetTransactionRequest r) {
-    Xid xid;
-    try {
-      xid = Xid.parse(r.getXid());
-    } catch (IllegalArgumentException e) {
-      return invalid(e.getMessage());
-    }
-    LoggedTx logged = log.find(xid);
-    if (!runtime.isLeader()) {
-      if (logged != null && logged.hasCommitPoint()) {
-        return CompletableFuture.completedFuture(
-            ProtoMapping.toProto(TxView.fromLog(logged), sid()));
-      }
-      return forwardOr(leader -> forwarder.tx(leader, false, s -> s.getTransaction(r)));
-    }
-    return runtime
-        .query(e -> e.view(xid))
-        .thenCompose(
-            view -> {
-              if (view != null) {
-                return CompletableFuture.completedFuture(ProtoMapping.toProto(view, sid()));
-              }
-              LoggedTx again = log.find(xid);
-              if (again != null) {
-                return CompletableFuture.completedFuture(
-                    ProtoMapping.toProto(TxView.fromLog(again), sid()));
-              }
-              // Not held anywhere: the engine's presumption rules say ABORTED, gone or unknown.
-              return atLeader(
-                  (e, id, now, out) -> e.queryOutcome(id, xid, now, out),
-                  a ->
-                      ProtoMapping.toProto(
-                          new TxView(
-                              xid,
-                              null,
-                              ((Answer.Status) a).status(),
-                              "",
-                              0,
-                              0,
-                              List.of(),
-                              List.of(),
-                              "no commit point was logged (presumed abort)"),
-                          sid()),
-                  leader -> forwarder.tx(leader, false, s -> s.getTransaction(r)));
-            });
+    return validated(
+        () -> {
+          Xid xid = xidOf(r.getXid());
+          LoggedTx logged = log.find(xid);
+          if (!runtime.isLeader()) {
+            if (logged != null && logged.hasCommitPoint()) {
+              return CompletableFuture.completedFuture(
+                  ProtoMapping.toProto(TxView.fromLog(logged), sid()));
+            }
+            return forwardOr(leader -> forwarder.tx(leader, false, s -> s.getTransaction(r)));
+          }
+          return runtime
+              .query(e -> e.view(xid))
+              .thenCompose(
+                  view -> {
+                    if (view != null) {
+                      return CompletableFuture.completedFuture(ProtoMapping.toProto(view, sid()));
+                    }
+                    LoggedTx again = log.find(xid);
+                    if (again != null) {
+                      return CompletableFuture.completedFuture(
+                          ProtoMapping.toProto(TxView.fromLog(again), sid()));
+                    }
+                    // Not held anywhere: the engine's presumption rules say ABORTED, gone or
+                    // unknown.
+                    return atLeader(
+                        (e, id, now, out) -> e.queryOutcome(id, xid, now, out),
+                        a ->
+                            ProtoMapping.toProto(
+                                new TxView(
+                                    xid,
+                                    null,
+                                    ((Answer.Status) a).status(),
+                                    "",
+                                    0,
+                                    0,
+                                    List.of(),
+                                    List.of(),
+                                    "no commit point was logged (presumed abort)"),
+                                sid()),
+                        leader -> forwarder.tx(leader, false, s -> s.getTransaction(r)));
+                  });
+        });
   }
 
   @Override
@@ -299,53 +296,50 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
 
   @Override
   public CompletableFuture<RegisterBranchResponse> registerBranch(RegisterBranchRequest r) {
-    Xid xid;
-    try {
-      xid = Xid.parse(r.getXid());
-    } catch (IllegalArgumentException e) {
-      return invalid(e.getMessage());
-    }
-    String endpoint = r.getEndpoint().trim();
-    String resource = r.getResource().trim();
-    if (!validEndpoint(endpoint)) {
-      return invalid(
-          "endpoint '"
-              + abbreviate(endpoint)
-              + "' must be host:port of the participant's"
-              + " ParticipantService");
-    }
-    if (resource.isEmpty() || resource.length() > MAX_FIELD_CHARS) {
-      return invalid("resource must be 1-" + MAX_FIELD_CHARS + " characters");
-    }
-    return atLeader(
-        (e, id, now, out) -> e.registerBranch(id, xid, endpoint, resource, now, out),
-        a -> {
-          Answer.Registered reg = (Answer.Registered) a;
-          return RegisterBranchResponse.newBuilder()
-              .setBranchId(reg.branchId())
-              .setProtocol(ProtoMapping.toProto(reg.protocol()))
-              .setDeadlineUnixMs(reg.deadlineMillis())
-              .build();
-        },
-        leader -> forwarder.participant(leader, false, s -> s.registerBranch(r)));
+    return validated(
+        () -> {
+          Xid xid = xidOf(r.getXid());
+          String endpoint = r.getEndpoint().trim();
+          String resource = r.getResource().trim();
+          if (!validEndpoint(endpoint)) {
+            return invalid(
+                "endpoint '"
+                    + abbreviate(endpoint)
+                    + "' must be host:port of the participant's"
+                    + " ParticipantService");
+          }
+          if (resource.isEmpty() || resource.length() > MAX_FIELD_CHARS) {
+            return invalid("resource must be 1-" + MAX_FIELD_CHARS + " characters");
+          }
+          return atLeader(
+              (e, id, now, out) -> e.registerBranch(id, xid, endpoint, resource, now, out),
+              a -> {
+                Answer.Registered reg = (Answer.Registered) a;
+                return RegisterBranchResponse.newBuilder()
+                    .setBranchId(reg.branchId())
+                    .setProtocol(ProtoMapping.toProto(reg.protocol()))
+                    .setDeadlineUnixMs(reg.deadlineMillis())
+                    .build();
+              },
+              leader -> forwarder.participant(leader, false, s -> s.registerBranch(r)));
+        });
   }
 
   @Override
   public CompletableFuture<QueryOutcomeResponse> queryOutcome(QueryOutcomeRequest r) {
-    Xid xid;
-    try {
-      xid = Xid.parse(r.getXid());
-    } catch (IllegalArgumentException e) {
-      return invalid(e.getMessage());
-    }
-    LoggedTx logged = log.find(xid);
-    if (logged != null && logged.hasCommitPoint()) {
-      return CompletableFuture.completedFuture(outcome(xid, logged.status(), logged.outcome()));
-    }
-    return atLeader(
-        (e, id, now, out) -> e.queryOutcome(id, xid, now, out),
-        a -> outcome(xid, ((Answer.Status) a).status(), ((Answer.Status) a).outcome()),
-        leader -> forwarder.participant(leader, false, s -> s.queryOutcome(r)));
+    return validated(
+        () -> {
+          Xid xid = xidOf(r.getXid());
+          LoggedTx logged = log.find(xid);
+          if (logged != null && logged.hasCommitPoint()) {
+            return CompletableFuture.completedFuture(
+                outcome(xid, logged.status(), logged.outcome()));
+          }
+          return atLeader(
+              (e, id, now, out) -> e.queryOutcome(id, xid, now, out),
+              a -> outcome(xid, ((Answer.Status) a).status(), ((Answer.Status) a).outcome()),
+              leader -> forwarder.participant(leader, false, s -> s.queryOutcome(r)));
+        });
   }
 
   @Override
@@ -353,8 +347,8 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
     Xid xid;
     HeuristicKind kind;
     try {
-      xid = Xid.parse(r.getXid());
       kind = ProtoMapping.fromProto(r.getOutcome());
+      xid = Xid.parse(r.getXid());
     } catch (IllegalArgumentException e) {
       return invalid(e.getMessage());
     }
@@ -469,6 +463,24 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
 
   private static String abbreviate(String s) {
     return s.length() <= 60 ? s : s.substring(0, 60) + "...";
+  }
+
+  /** Parses a client's xid; a malformed one is the client's mistake, said in its own words. */
+  private static Xid xidOf(String text) {
+    try {
+      return Xid.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new TxException(ErrorCode.INVALID_ARGUMENT, e.getMessage());
+    }
+  }
+
+  /** Runs a request's handling; input it refuses with a TxException fails the future. */
+  private static <T> CompletableFuture<T> validated(Supplier<CompletableFuture<T>> handling) {
+    try {
+      return handling.get();
+    } catch (TxException refused) {
+      return CompletableFuture.failedFuture(refused);
+    }
   }
 
   private static <T> CompletableFuture<T> invalid(String message) {
