@@ -39,8 +39,8 @@ import java.util.List;
  *       kept once; a report for a forgotten xid is ignored and counted.
  *   <li>{@link ForgetRecord} removes, in xid order, finished transactions that finished before its
  *       cut or while the log holds more than its {@code keepAtMost}, up to the first that must stay
- *       (unfinished, or finished at or after the cut with the count within the bound); the
- *       watermark becomes the largest xid removed.
+ *       (unfinished, or finished at or after the cut with the count within the bound, or at or
+ *       above its {@code onlyBelow} xid); the watermark becomes the largest xid removed.
  * </ul>
  *
  * <p>Threading: {@link #apply}, {@link #snapshot} and {@link #restore} run on the node's event
@@ -206,13 +206,17 @@ public final class DecisionLog implements StateMachine, DecisionLookup {
   /**
    * Walks in xid order and removes each finished transaction that finished before the cut or while
    * the log holds more than {@code keepAtMost} (0: no count bound); stops at the first that must
-   * stay, so W never passes an unfinished transaction, whatever the count.
+   * stay, so W never passes an unfinished transaction, whatever the count, nor reaches {@code
+   * onlyBelow} (the leader's oldest transaction that may still get a commit point).
    */
   private static void forget(LogState s, ForgetRecord f) {
     long keepAtMost = f.keepAtMost() == 0 ? Long.MAX_VALUE : f.keepAtMost();
     long left = s.size();
     List<LoggedTx> cut = new ArrayList<>();
     for (LoggedTx tx : s.txs.values()) {
+      if (f.onlyBelow() != null && tx.xid().compareTo(f.onlyBelow()) >= 0) {
+        break; // the leader may still log a commit point here: W must stay below it
+      }
       if (!LogState.finished(tx)) {
         break; // phase 2 runs: never forgotten, and W must not pass it
       }
@@ -297,6 +301,7 @@ public final class DecisionLog implements StateMachine, DecisionLookup {
   }
 
   /** How many transactions the log holds: the gauge of its memory. */
+  @Override
   public int size() {
     return state.size();
   }

@@ -64,7 +64,8 @@ public final class RecordCodec {
       b.setForget(
           Forget.newBuilder()
               .setCompletedBeforeUnixMs(f.completedBeforeMillis())
-              .setKeepAtMost(f.keepAtMost()));
+              .setKeepAtMost(f.keepAtMost())
+              .setOnlyBelowXid(f.onlyBelow() == null ? "" : f.onlyBelow().toString()));
     } else {
       throw new IllegalArgumentException("not a decision log record: " + record);
     }
@@ -227,13 +228,17 @@ public final class RecordCodec {
     return new CompletedRecord(xids, c.getCompletedUnixMs());
   }
 
-  /** keep_at_most 0 (also what records written before the field read as) is no count bound. */
+  /**
+   * keep_at_most 0 and an empty only_below_xid (also what records written before these fields read
+   * as) are no count bound and no xid bound.
+   */
   private static ForgetRecord forget(Forget f) {
     if (f.getKeepAtMost() < 0) {
       throw new MalformedRecordException(
           "forget record: keep_at_most must be 0 (no count bound) or positive, got "
               + f.getKeepAtMost());
     }
-    return new ForgetRecord(f.getCompletedBeforeUnixMs(), f.getKeepAtMost());
+    Xid onlyBelow = f.getOnlyBelowXid().isEmpty() ? null : xid(f.getOnlyBelowXid());
+    return new ForgetRecord(f.getCompletedBeforeUnixMs(), f.getKeepAtMost(), onlyBelow);
   }
 }

@@ -219,16 +219,27 @@ class RandomizedDecisionLogTest {
      * a transaction whose phase 2 runs (which no count removes).
      */
     private void checkCountBound(DecisionLog log, LogRecord r, int sizeBefore) {
-      if (!(r instanceof ForgetRecord f) || f.keepAtMost() == 0) {
+      if (!(r instanceof ForgetRecord f)) {
+        return;
+      }
+      Xid w = log.watermark();
+      if (f.onlyBelow() != null && w != null) {
+        // W may have been higher already; this Forget only must not have raised it to onlyBelow.
+        assertThat(w.compareTo(f.onlyBelow()) < 0 || log.size() == sizeBefore)
+            .as("W %s raised to or past onlyBelow %s", w, f.onlyBelow())
+            .isTrue();
+      }
+      if (f.keepAtMost() == 0) {
         return;
       }
       List<LoggedTx> all = log.all();
       if (all.size() > f.keepAtMost()) {
         LoggedTx first = all.get(0);
-        assertThat(first.hasCommitPoint() && !first.completed())
+        boolean atBound = f.onlyBelow() != null && first.xid().compareTo(f.onlyBelow()) >= 0;
+        assertThat(atBound || (first.hasCommitPoint() && !first.completed()))
             .as(
-                "over the bound of %d, the first logged %s must be unfinished",
-                f.keepAtMost(), first)
+                "over the bound of %d, the first logged %s must be unfinished or at or above %s",
+                f.keepAtMost(), first, f.onlyBelow())
             .isTrue();
       } else if (sizeBefore > f.keepAtMost()) {
         coverage.countCuts++;
@@ -319,7 +330,9 @@ class RandomizedDecisionLogTest {
       // Half of them also bound the count (1..20, often below what is logged), so that both cuts
       // and their mix are exercised; 0 is no count bound.
       long keepAtMost = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(20);
-      return new ForgetRecord(clock - rnd.nextInt(150), keepAtMost);
+      // Sometimes only below an xid, as a leader with a transaction in flight sends it.
+      Xid onlyBelow = rnd.nextInt(3) == 0 ? anyXid(epoch) : null;
+      return new ForgetRecord(clock - rnd.nextInt(150), keepAtMost, onlyBelow);
     }
 
     /** A proposed xid most of the time, else any xid of an epoch so far. */

@@ -80,6 +80,8 @@ class RecordCodecTest {
     assertThat(roundTrip(new ForgetRecord(0))).isEqualTo(new ForgetRecord(0));
     assertThat(roundTrip(new ForgetRecord(123_456, 200_000)))
         .isEqualTo(new ForgetRecord(123_456, 200_000));
+    assertThat(roundTrip(new ForgetRecord(123_456, 200_000, xid(7, 42))))
+        .isEqualTo(new ForgetRecord(123_456, 200_000, xid(7, 42)));
   }
 
   @Test
@@ -91,7 +93,23 @@ class RecordCodecTest {
                 io.zabtx.coordinator.log.proto.Forget.newBuilder().setCompletedBeforeUnixMs(77))
             .build()
             .toByteArray();
-    assertThat(RecordCodec.decode(bytes)).isEqualTo(new ForgetRecord(77, 0));
+    assertThat(RecordCodec.decode(bytes)).isEqualTo(new ForgetRecord(77, 0, null));
+  }
+
+  @Test
+  void rejectsAForgetWithAMalformedOnlyBelowXid() {
+    byte[] bytes =
+        LogRecord.newBuilder()
+            .setVersion(1)
+            .setForget(
+                io.zabtx.coordinator.log.proto.Forget.newBuilder()
+                    .setCompletedBeforeUnixMs(77)
+                    .setOnlyBelowXid("not-an-xid"))
+            .build()
+            .toByteArray();
+    assertThatThrownBy(() -> RecordCodec.decode(bytes))
+        .isInstanceOf(MalformedRecordException.class)
+        .hasMessageContaining("not-an-xid");
   }
 
   @Test

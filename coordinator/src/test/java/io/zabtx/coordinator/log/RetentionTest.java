@@ -235,4 +235,24 @@ class RetentionTest {
     assertThat(log.size()).isEqualTo(1);
     assertThat(log.watermark()).isNull();
   }
+
+  @Test
+  void noCutReachesOnlyBelowWhateverTheTimeAndCount() {
+    driver.applyAll(
+        decision(xid(1, 1)),
+        decision(xid(1, 3)),
+        decision(xid(1, 4)),
+        completed(10, xid(1, 1), xid(1, 3), xid(1, 4)));
+
+    // 1-2 is still voting at the leader: its commit point must not land at or below W.
+    driver.apply(new ForgetRecord(Long.MAX_VALUE, 1, xid(1, 2)));
+
+    assertThat(log.all()).extracting(LoggedTx::xid).containsExactly(xid(1, 3), xid(1, 4));
+    assertThat(log.watermark()).isEqualTo(xid(1, 1));
+    assertThat(log.mayBeForgotten(xid(1, 2))).isFalse();
+
+    driver.apply(decision(xid(1, 2)));
+    assertThat(log.find(xid(1, 2))).isNotNull();
+    assertThat(log.rejectedCommitPoints()).isZero();
+  }
 }
