@@ -23,6 +23,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retention how long finished transactions stay queryable
  * @param maxRetained finished transactions kept in the leader's memory
  * @param overloadRetryAfter the retry hint given with OVERLOADED
+ * @param maxRetainedLogged transactions the decision log keeps on every node: beyond it the oldest
+ *     completed ones are forgotten even within the retention (never one whose phase 2 runs); 0 = no
+ *     count bound, only the retention
  */
 @ConfigurationProperties("zabtx.tx")
 public record TxProperties(
@@ -40,7 +43,8 @@ public record TxProperties(
     @DefaultValue("5ms") Duration completedFlush,
     @DefaultValue("10m") Duration retention,
     @DefaultValue("10000") int maxRetained,
-    @DefaultValue("100ms") Duration overloadRetryAfter) {
+    @DefaultValue("100ms") Duration overloadRetryAfter,
+    @DefaultValue("200000") int maxRetainedLogged) {
 
   /** The engine's configuration; a value it refuses stops start-up with its message. */
   public EngineConfig toEngineConfig() {
@@ -60,11 +64,12 @@ public record TxProperties(
           completedFlush.toMillis(),
           retention.toMillis(),
           maxRetained,
-          overloadRetryAfter.toMillis());
+          overloadRetryAfter.toMillis(),
+          maxRetainedLogged);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigurationException(
           "zabtx.tx.* values are inconsistent (all positive, max-timeout ≥ default-timeout,"
-              + " phase2-retry-max ≥ phase2-retry-min): "
+              + " phase2-retry-max ≥ phase2-retry-min, max-retained-logged ≥ 0): "
               + this);
     }
   }

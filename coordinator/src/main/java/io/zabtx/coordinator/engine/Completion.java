@@ -1,32 +1,37 @@
 package io.zabtx.coordinator.engine;
 
 import io.zabtx.coordinator.model.CompletedRecord;
+import io.zabtx.coordinator.model.DecisionLookup;
 import io.zabtx.coordinator.model.ForgetRecord;
 import io.zabtx.coordinator.model.Xid;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Keeping the decision log small: committed transactions whose phase 2 is done are proposed as
  * Completed in batches (at most {@code completedBatchMax} xids, or whatever waited {@code
- * completedFlushMillis}), and a Forget of what is older than the retention period is proposed
- * periodically, one at a time.
+ * completedFlushMillis}), and a Forget of what is older than the retention period, or beyond {@code
+ * maxRetainedLogged} transactions, is proposed periodically, one at a time, while the log holds
+ * anything (an idle cluster writes none).
  */
 final class Completion {
 
   private final EngineConfig config;
   private final Proposals proposals;
   private final TxTable table;
+  private final DecisionLookup log;
 
   private final List<Xid> queue = new ArrayList<>();
   private long queuedSinceMillis;
   private boolean forgetInFlight;
   private long nextForgetAtMillis;
 
-  Completion(EngineConfig config, Proposals proposals, TxTable table) {
+  Completion(EngineConfig config, Proposals proposals, TxTable table, DecisionLookup log) {
     this.config = config;
     this.proposals = proposals;
     this.table = table;
+    this.log = log;
   }
 
   /** Leadership began at {@code now}: the first Forget comes one interval later. */
@@ -78,16 +83,30 @@ final class Completion {
     }
   }
 
-  /** Proposes a Forget if one is due at {@code now} and none is in flight. */
-  void forgetIfDue(long now, Effects out) {
+  /**
+   * Proposes a Forget if one is due at {@code now}, none is in flight and the log holds anything to
+   * forget. The cut, the count bound and {@code onlyBelow} go in the record: every node computes
+   * the same removal from it and its own copy of the log.
+   *
+   * @param onlyBelow the oldest xid that may still get a commit point (read only if a Forget is
+   *     proposed): the count bound could otherwise forget past a transaction whose commit point is
+   *     not logged yet, and every node would then reject that commit point as forgotten
+   */
+  void forgetIfDue(long now, Supplier<Xid> onlyBelow, Effects out) {
     if (config.retentionMillis() > 0
         && !forgetInFlight
         && now >= nextForgetAtMillis
         && now - config.retentionMillis() > 0) {
       nextForgetAtMillis = now + forgetIntervalMillis();
+      if (log.size() == 0) {
+        return; // nothing logged, nothing to forget: an idle cluster writes no entry
+      }
       forgetInFlight = true;
       proposals.propose(
-          new Pending.Forget(), new ForgetRecord(now - config.retentionMillis()), out);
+          new Pending.Forget(),
+          new ForgetRecord(
+              now - config.retentionMillis(), config.maxRetainedLogged(), onlyBelow.get()),
+          out);
     }
   }
 

@@ -24,6 +24,9 @@ package io.zabtx.coordinator.engine;
  * @param maxRetainedInMemory the most finished transactions the engine keeps in memory (oldest
  *     dropped first; committed ones stay queryable from the log)
  * @param overloadRetryAfterMillis the retry hint given with OVERLOADED
+ * @param maxRetainedLogged the most transactions the decision log keeps on every node: each
+ *     periodic Forget carries it, and the oldest completed ones are forgotten beyond it even within
+ *     the retention period (never one whose phase 2 runs); 0 = no count bound
  */
 public record EngineConfig(
     long defaultTimeoutMillis,
@@ -40,7 +43,11 @@ public record EngineConfig(
     long completedFlushMillis,
     long retentionMillis,
     int maxRetainedInMemory,
-    long overloadRetryAfterMillis) {
+    long overloadRetryAfterMillis,
+    int maxRetainedLogged) {
+
+  /** The default of {@link #maxRetainedLogged}. */
+  public static final int DEFAULT_MAX_RETAINED_LOGGED = 200_000;
 
   /** Validates every value. */
   public EngineConfig {
@@ -58,15 +65,87 @@ public record EngineConfig(
         || completedFlushMillis < 0
         || retentionMillis < 0
         || maxRetainedInMemory < 0
-        || overloadRetryAfterMillis < 0) {
+        || overloadRetryAfterMillis < 0
+        || maxRetainedLogged < 0) {
       throw new IllegalArgumentException("invalid engine configuration: " + this);
     }
+  }
+
+  /** Every value but {@code maxRetainedLogged}, which is {@link #DEFAULT_MAX_RETAINED_LOGGED}. */
+  public EngineConfig(
+      long defaultTimeoutMillis,
+      long maxTimeoutMillis,
+      long voteTimeoutMillis,
+      long phaseTimeoutMillis,
+      long phase2RetryMinMillis,
+      long phase2RetryMaxMillis,
+      int abortAttempts,
+      int maxInFlight,
+      int maxBranchesPerTx,
+      int maxPhase2Backlog,
+      int completedBatchMax,
+      long completedFlushMillis,
+      long retentionMillis,
+      int maxRetainedInMemory,
+      long overloadRetryAfterMillis) {
+    this(
+        defaultTimeoutMillis,
+        maxTimeoutMillis,
+        voteTimeoutMillis,
+        phaseTimeoutMillis,
+        phase2RetryMinMillis,
+        phase2RetryMaxMillis,
+        abortAttempts,
+        maxInFlight,
+        maxBranchesPerTx,
+        maxPhase2Backlog,
+        completedBatchMax,
+        completedFlushMillis,
+        retentionMillis,
+        maxRetainedInMemory,
+        overloadRetryAfterMillis,
+        DEFAULT_MAX_RETAINED_LOGGED);
   }
 
   /** Production defaults (see docs/coordinator.md, Configuration). */
   public static EngineConfig defaults() {
     return new EngineConfig(
-        60_000, 300_000, 5_000, 5_000, 100, 10_000, 5, 10_000, 64, 50_000, 1_000, 5, 3_600_000,
-        10_000, 100);
+        60_000,
+        300_000,
+        5_000,
+        5_000,
+        100,
+        10_000,
+        5,
+        10_000,
+        64,
+        50_000,
+        1_000,
+        5,
+        3_600_000,
+        10_000,
+        100,
+        DEFAULT_MAX_RETAINED_LOGGED);
+  }
+
+  /** This configuration with {@code maxRetainedLogged} changed. */
+  public EngineConfig withMaxRetainedLogged(int maxRetainedLogged) {
+    return new EngineConfig(
+        defaultTimeoutMillis,
+        maxTimeoutMillis,
+        voteTimeoutMillis,
+        phaseTimeoutMillis,
+        phase2RetryMinMillis,
+        phase2RetryMaxMillis,
+        abortAttempts,
+        maxInFlight,
+        maxBranchesPerTx,
+        maxPhase2Backlog,
+        completedBatchMax,
+        completedFlushMillis,
+        retentionMillis,
+        maxRetainedInMemory,
+        overloadRetryAfterMillis,
+        maxRetainedLogged);
   }
 }

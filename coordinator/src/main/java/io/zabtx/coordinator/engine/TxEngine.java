@@ -74,7 +74,7 @@ public final class TxEngine {
     table = new TxTable(config);
     backlog = new Backlog(config);
     waiters = new Waiters(config);
-    completion = new Completion(config, proposals, table);
+    completion = new Completion(config, proposals, table, log);
     heuristics = new Heuristics(config, log, proposals, counters, table);
     delivery = new Delivery(config, waiters, completion, table, backlog, heuristics);
     abort = new Abort(counters, waiters, delivery);
@@ -457,7 +457,16 @@ public final class TxEngine {
     completion.flushIfDue(now, out);
     heuristics.retry(now, out);
     table.evictExpired(now);
-    completion.forgetIfDue(now, out);
+    completion.forgetIfDue(now, this::oldestUndecided, out);
+  }
+
+  /**
+   * The smallest xid that may still get a commit point from this leader: its oldest transaction in
+   * flight, else the next xid it would mint. Older epochs' xids can no longer get one.
+   */
+  private Xid oldestUndecided() {
+    Xid oldest = table.oldestInFlight();
+    return oldest != null ? oldest : new Xid(epoch, lastMinted + 1);
   }
 
   // ---- reads ----

@@ -73,6 +73,20 @@ final class TxTable {
     return txs.size() - finished.size();
   }
 
+  /**
+   * The smallest xid not yet finished, or null if every transaction in memory is finished. Walks
+   * past the finished ones that precede it (at most {@code maxRetainedInMemory}); called once per
+   * Forget.
+   */
+  Xid oldestInFlight() {
+    for (Xid xid : txs.keySet()) {
+      if (!finished.containsKey(xid)) {
+        return xid;
+      }
+    }
+    return null;
+  }
+
   /** Finished transactions still in memory. */
   int retained() {
     return finished.size();

@@ -38,14 +38,17 @@ import java.util.List;
  *       created if the log holds nothing for it); an identical report (same branch and kind) is
  *       kept once; a report for a forgotten xid is ignored and counted.
  *   <li>{@link ForgetRecord} removes, in xid order, finished transactions that finished before its
- *       cut, up to the first that must stay; the watermark becomes the largest xid removed.
+ *       cut or while the log holds more than its {@code keepAtMost}, up to the first that must stay
+ *       (unfinished, or finished at or after the cut with the count within the bound, or at or
+ *       above its {@code onlyBelow} xid); the watermark becomes the largest xid removed.
  * </ul>
  *
  * <p>Threading: {@link #apply}, {@link #snapshot} and {@link #restore} run on the node's event
  * loop, one at a time. Every other method is safe from any thread and returns immutable values.
  *
  * <p>Memory: the state holds unfinished transactions (bounded by the engine's in-flight limits) and
- * finished ones until a Forget removes them (bounded by retention); {@link #size()} is its gauge.
+ * finished ones until a Forget removes them (bounded by retention and by the Forget's {@code
+ * keepAtMost}, except behind an unfinished one); {@link #size()} is its gauge.
  */
 public final class DecisionLog implements StateMachine, DecisionLookup {
 
@@ -103,7 +106,7 @@ public final class DecisionLog implements StateMachine, DecisionLookup {
     } else if (record instanceof HeuristicRecord h) {
       heuristic(s, h);
     } else if (record instanceof ForgetRecord f) {
-      forget(s, f.completedBeforeMillis());
+      forget(s, f);
     }
     s.lastAppliedZxid = zxid.value();
   }
@@ -200,13 +203,28 @@ public final class DecisionLog implements StateMachine, DecisionLookup {
             reports));
   }
 
-  private static void forget(LogState s, long completedBeforeMillis) {
+  /**
+   * Walks in xid order and removes each finished transaction that finished before the cut or while
+   * the log holds more than {@code keepAtMost} (0: no count bound); stops at the first that must
+   * stay, so W never passes an unfinished transaction, whatever the count, nor reaches {@code
+   * onlyBelow} (the leader's oldest transaction that may still get a commit point).
+   */
+  private static void forget(LogState s, ForgetRecord f) {
+    long keepAtMost = f.keepAtMost() == 0 ? Long.MAX_VALUE : f.keepAtMost();
+    long left = s.size();
     List<LoggedTx> cut = new ArrayList<>();
     for (LoggedTx tx : s.txs.values()) {
-      if (LogState.completedAtMillis(tx) >= completedBeforeMillis) {
-        break; // must stay: not completed, or completed at or after the cut
+      if (f.onlyBelow() != null && tx.xid().compareTo(f.onlyBelow()) >= 0) {
+        break; // the leader may still log a commit point here: W must stay below it
+      }
+      if (!LogState.finished(tx)) {
+        break; // phase 2 runs: never forgotten, and W must not pass it
+      }
+      if (LogState.completedAtMillis(tx) >= f.completedBeforeMillis() && left <= keepAtMost) {
+        break; // completed at or after the cut, and the count is within the bound
       }
       cut.add(tx);
+      left--;
     }
     if (cut.isEmpty()) {
       return;
@@ -283,6 +301,7 @@ public final class DecisionLog implements StateMachine, DecisionLookup {
   }
 
   /** How many transactions the log holds: the gauge of its memory. */
+  @Override
   public int size() {
     return state.size();
   }

@@ -82,6 +82,14 @@ final class LogState {
   }
 
   /**
+   * True if {@code tx} may be forgotten at all: completed with a commit point, or without one
+   * (aborted, presumed: only heuristic reports created it). False while phase 2 runs.
+   */
+  static boolean finished(LoggedTx tx) {
+    return !tx.hasCommitPoint() || tx.completed();
+  }
+
+  /**
    * When {@code tx} finished, for retention: the Completed time with a commit point, the latest
    * report without one (such a transaction is aborted, presumed, so it is finished as soon as it is
    * logged); {@link Long#MAX_VALUE} while phase 2 runs, which no retention cut passes.

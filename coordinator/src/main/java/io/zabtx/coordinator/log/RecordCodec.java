@@ -61,7 +61,11 @@ public final class RecordCodec {
     } else if (record instanceof HeuristicRecord h) {
       b.setHeuristic(toProto(h));
     } else if (record instanceof ForgetRecord f) {
-      b.setForget(Forget.newBuilder().setCompletedBeforeUnixMs(f.completedBeforeMillis()));
+      b.setForget(
+          Forget.newBuilder()
+              .setCompletedBeforeUnixMs(f.completedBeforeMillis())
+              .setKeepAtMost(f.keepAtMost())
+              .setOnlyBelowXid(f.onlyBelow() == null ? "" : f.onlyBelow().toString()));
     } else {
       throw new IllegalArgumentException("not a decision log record: " + record);
     }
@@ -104,7 +108,7 @@ public final class RecordCodec {
       }
       case COMPLETED -> completed(r.getCompleted());
       case HEURISTIC -> heuristic(r.getHeuristic());
-      case FORGET -> new ForgetRecord(r.getForget().getCompletedBeforeUnixMs());
+      case FORGET -> forget(r.getForget());
       case BODY_NOT_SET ->
           throw new MalformedRecordException(
               "decision log record (version " + r.getVersion() + ") has no body");
@@ -222,5 +226,19 @@ public final class RecordCodec {
       xids.add(xid(x));
     }
     return new CompletedRecord(xids, c.getCompletedUnixMs());
+  }
+
+  /**
+   * keep_at_most 0 and an empty only_below_xid (also what records written before these fields read
+   * as) are no count bound and no xid bound.
+   */
+  private static ForgetRecord forget(Forget f) {
+    if (f.getKeepAtMost() < 0) {
+      throw new MalformedRecordException(
+          "forget record: keep_at_most must be 0 (no count bound) or positive, got "
+              + f.getKeepAtMost());
+    }
+    Xid onlyBelow = f.getOnlyBelowXid().isEmpty() ? null : xid(f.getOnlyBelowXid());
+    return new ForgetRecord(f.getCompletedBeforeUnixMs(), f.getKeepAtMost(), onlyBelow);
   }
 }

@@ -17,4 +17,7 @@ public interface DecisionLookup {
    * retained", never a presumed ABORTED).
    */
   boolean mayBeForgotten(Xid xid);
+
+  /** How many transactions the log holds (the engine skips a Forget while it holds none). */
+  int size();
 }

@@ -48,7 +48,8 @@ public final class CoordinatorCluster implements AutoCloseable {
   /** Test defaults: short timeouts so that failure paths finish within a test's patience. */
   public static EngineConfig testEngineConfig() {
     return new EngineConfig(
-        10_000, 60_000, 3_000, 1_000, 20, 500, 3, 1_000, 16, 10_000, 100, 2, 60_000, 1_000, 50);
+        10_000, 60_000, 3_000, 1_000, 20, 500, 3, 1_000, 16, 10_000, 100, 2, 60_000, 1_000, 50,
+        100_000);
   }
 
   public CoordinatorCluster start() {

@@ -32,6 +32,7 @@ final class EngineDriver {
   static final int MAX_BRANCHES = 4;
   static final long RETENTION = 60_000;
   static final long OVERLOAD_RETRY = 200;
+  static final int MAX_RETAINED_LOGGED = 1_000;
 
   /** Small limits so that tests reach them. */
   static EngineConfig config(int maxInFlight, int maxBacklog, int maxRetained) {
@@ -50,7 +51,8 @@ final class EngineDriver {
         50,
         RETENTION,
         maxRetained,
-        OVERLOAD_RETRY);
+        OVERLOAD_RETRY,
+        MAX_RETAINED_LOGGED);
   }
 
   final FakeLog log;

@@ -29,6 +29,11 @@ final class FakeLog implements DecisionLookup {
   }
 
   @Override
+  public int size() {
+    return txs.size();
+  }
+
+  @Override
   public boolean mayBeForgotten(Xid xid) {
     return forgottenUpTo != null && xid.compareTo(forgottenUpTo) <= 0;
   }
@@ -40,6 +45,13 @@ final class FakeLog implements DecisionLookup {
 
   void apply(LogRecord r) {
     applied.add(r);
+    Xid commitPoint =
+        r instanceof DecisionRecord d ? d.xid() : r instanceof PreCommitRecord p ? p.xid() : null;
+    if (commitPoint != null && mayBeForgotten(commitPoint)) {
+      // DecisionLog would reject it while the engine takes it as durable: a Forget went too far.
+      throw new AssertionError(
+          "commit point of " + commitPoint + " at or below the watermark " + forgottenUpTo);
+    }
     if (r instanceof DecisionRecord d) {
       txs.put(
           d.xid(),
@@ -99,12 +111,19 @@ final class FakeLog implements DecisionLookup {
                   t.completedAtMillis(),
                   hs));
     } else if (r instanceof ForgetRecord f) {
-      // Forget in xid order up to the first transaction that must stay.
+      // Forget in xid order up to the first transaction that must stay: not completed, or
+      // completed at or after the cut while the count is within keepAtMost (0: no count bound), or
+      // at or above onlyBelow.
+      long keep = f.keepAtMost() == 0 ? Long.MAX_VALUE : f.keepAtMost();
       while (!txs.isEmpty()) {
         LoggedTx t = txs.firstEntry().getValue();
-        if (!t.hasCommitPoint()
-            || t.completedAtMillis() == 0
-            || t.completedAtMillis() >= f.completedBeforeMillis()) {
+        if (f.onlyBelow() != null && t.xid().compareTo(f.onlyBelow()) >= 0) {
+          break;
+        }
+        if (!t.hasCommitPoint() || t.completedAtMillis() == 0) {
+          break;
+        }
+        if (t.completedAtMillis() >= f.completedBeforeMillis() && txs.size() <= keep) {
           break;
         }
         txs.pollFirstEntry();

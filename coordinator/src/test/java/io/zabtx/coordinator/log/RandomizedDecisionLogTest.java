@@ -101,6 +101,7 @@ class RandomizedDecisionLogTest {
       assertThat(coverage.duplicates).isPositive();
       assertThat(coverage.mixed).isPositive();
       assertThat(coverage.restores).isPositive();
+      assertThat(coverage.countCuts).isPositive();
     }
   }
 
@@ -113,6 +114,7 @@ class RandomizedDecisionLogTest {
     long duplicates;
     long mixed;
     long restores;
+    long countCuts;
 
     @Override
     public String toString() {
@@ -125,7 +127,9 @@ class RandomizedDecisionLogTest {
           + " mixed="
           + mixed
           + " restores="
-          + restores;
+          + restores
+          + " countCuts="
+          + countCuts;
     }
   }
 
@@ -161,9 +165,11 @@ class RandomizedDecisionLogTest {
         Step s = steps.get(step);
         LoggedTx before =
             commitPointXid(s.record()) == null ? null : reference.find(commitPointXid(s.record()));
+        int sizeBefore = reference.size();
         reference.apply(s.zxid(), s.data());
         replica.apply(s.zxid(), s.data());
         observe(reference, s, before);
+        checkCountBound(reference, s.record(), sizeBefore);
         watermark = checkInvariants(reference, watermark);
       }
       assertSameState(replica, reference);
@@ -205,6 +211,38 @@ class RandomizedDecisionLogTest {
             completed.add(x);
           }
         }
+      }
+    }
+
+    /**
+     * After a count-bounded Forget the log is within its bound, or what stays first in xid order is
+     * a transaction whose phase 2 runs (which no count removes).
+     */
+    private void checkCountBound(DecisionLog log, LogRecord r, int sizeBefore) {
+      if (!(r instanceof ForgetRecord f)) {
+        return;
+      }
+      Xid w = log.watermark();
+      if (f.onlyBelow() != null && w != null) {
+        // W may have been higher already; this Forget only must not have raised it to onlyBelow.
+        assertThat(w.compareTo(f.onlyBelow()) < 0 || log.size() == sizeBefore)
+            .as("W %s raised to or past onlyBelow %s", w, f.onlyBelow())
+            .isTrue();
+      }
+      if (f.keepAtMost() == 0) {
+        return;
+      }
+      List<LoggedTx> all = log.all();
+      if (all.size() > f.keepAtMost()) {
+        LoggedTx first = all.get(0);
+        boolean atBound = f.onlyBelow() != null && first.xid().compareTo(f.onlyBelow()) >= 0;
+        assertThat(atBound || (first.hasCommitPoint() && !first.completed()))
+            .as(
+                "over the bound of %d, the first logged %s must be unfinished or at or above %s",
+                f.keepAtMost(), first, f.onlyBelow())
+            .isTrue();
+      } else if (sizeBefore > f.keepAtMost()) {
+        coverage.countCuts++;
       }
     }
 
@@ -289,7 +327,12 @@ class RandomizedDecisionLogTest {
         int branchId = 1 + rnd.nextInt(3);
         return new HeuristicRecord(anyXid(epoch), branchId, kind, "seen by " + branchId, clock);
       }
-      return new ForgetRecord(clock - rnd.nextInt(150));
+      // Half of them also bound the count (1..20, often below what is logged), so that both cuts
+      // and their mix are exercised; 0 is no count bound.
+      long keepAtMost = rnd.nextBoolean() ? 0 : 1 + rnd.nextInt(20);
+      // Sometimes only below an xid, as a leader with a transaction in flight sends it.
+      Xid onlyBelow = rnd.nextInt(3) == 0 ? anyXid(epoch) : null;
+      return new ForgetRecord(clock - rnd.nextInt(150), keepAtMost, onlyBelow);
     }
 
     /** A proposed xid most of the time, else any xid of an epoch so far. */

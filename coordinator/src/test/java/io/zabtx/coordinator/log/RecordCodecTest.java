@@ -78,6 +78,58 @@ class RecordCodecTest {
   void forgetRoundTrips() {
     assertThat(roundTrip(new ForgetRecord(123_456))).isEqualTo(new ForgetRecord(123_456));
     assertThat(roundTrip(new ForgetRecord(0))).isEqualTo(new ForgetRecord(0));
+    assertThat(roundTrip(new ForgetRecord(123_456, 200_000)))
+        .isEqualTo(new ForgetRecord(123_456, 200_000));
+    assertThat(roundTrip(new ForgetRecord(123_456, 200_000, xid(7, 42))))
+        .isEqualTo(new ForgetRecord(123_456, 200_000, xid(7, 42)));
+  }
+
+  @Test
+  void aForgetWrittenBeforeKeepAtMostExistedReadsAsNoCountBound() {
+    byte[] bytes =
+        LogRecord.newBuilder()
+            .setVersion(1)
+            .setForget(
+                io.zabtx.coordinator.log.proto.Forget.newBuilder().setCompletedBeforeUnixMs(77))
+            .build()
+            .toByteArray();
+    assertThat(RecordCodec.decode(bytes)).isEqualTo(new ForgetRecord(77, 0, null));
+  }
+
+  @Test
+  void rejectsAForgetWithAMalformedOnlyBelowXid() {
+    byte[] bytes =
+        LogRecord.newBuilder()
+            .setVersion(1)
+            .setForget(
+                io.zabtx.coordinator.log.proto.Forget.newBuilder()
+                    .setCompletedBeforeUnixMs(77)
+                    .setOnlyBelowXid("not-an-xid"))
+            .build()
+            .toByteArray();
+    assertThatThrownBy(() -> RecordCodec.decode(bytes))
+        .isInstanceOf(MalformedRecordException.class)
+        .hasMessageContaining("not-an-xid");
+  }
+
+  @Test
+  void rejectsAForgetWithANegativeKeepAtMost() {
+    byte[] bytes =
+        LogRecord.newBuilder()
+            .setVersion(1)
+            .setForget(
+                io.zabtx.coordinator.log.proto.Forget.newBuilder()
+                    .setCompletedBeforeUnixMs(77)
+                    .setKeepAtMost(-1))
+            .build()
+            .toByteArray();
+    assertThatThrownBy(() -> RecordCodec.decode(bytes))
+        .isInstanceOf(MalformedRecordException.class)
+        .hasMessageContaining("keep_at_most")
+        .hasMessageContaining("-1");
+    assertThatThrownBy(() -> new ForgetRecord(77, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("keepAtMost");
   }
 
   @Test

@@ -39,7 +39,8 @@ class SnapshotTest {
         heuristic(xid(1, 4), 1, HeuristicKind.ABORTED_UNILATERALLY, 22),
         decision(xid(1, 2)), // duplicate
         decision(xid(9, 1)), // rejected: wrong epoch
-        heuristic(xid(1, 1), 1, HeuristicKind.HAZARD, 23)); // ignored: forgotten
+        heuristic(xid(1, 1), 1, HeuristicKind.HAZARD, 23), // ignored: forgotten
+        new ForgetRecord(0, 1_000)); // within its count bound: nothing
     d.epoch(2)
         .applyAll(
             new io.zabtx.coordinator.model.DecisionRecord(
@@ -95,6 +96,23 @@ class SnapshotTest {
 
     assertSameState(copy.log, original);
     assertThat(original.watermark()).isEqualTo(xid(1, 4));
+  }
+
+  @Test
+  void aCountBoundedForgetAfterARestoreCutsLikeTheOriginal() throws IOException {
+    DecisionLog original = populated();
+    Driver copy = new Driver(restored(snapshotOf(original)));
+    Driver same = new Driver(original);
+
+    for (Driver d : new Driver[] {copy, same}) {
+      d.applyAll(completed(30, xid(1, 2)), new ForgetRecord(0, 1));
+    }
+
+    assertSameState(copy.log, original);
+    assertThat(original.watermark())
+        .as("2-1 is not completed: the cut stops there")
+        .isEqualTo(xid(1, 4));
+    assertThat(snapshotOf(copy.log)).isEqualTo(snapshotOf(original));
   }
 
   @Test
