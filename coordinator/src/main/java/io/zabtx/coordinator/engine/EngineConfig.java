@@ -122,7 +122,7 @@ public record EngineConfig(
         50_000,
         1_000,
         5,
-        3_600_000,
+        600_000,
         10_000,
         100,
         DEFAULT_MAX_RETAINED_LOGGED);
