@@ -364,7 +364,7 @@ record meta.sat_c "$SAT_C"
 record meta.quick "$QUICK"
 record meta.failovers "$FAILOVERS"
 record meta.cells "$CELLS,$REST_CELLS"
-OUT="$BENCH/results/coordinator-$DATE$( (( QUICK )) && echo -quick).md"
+OUT="$BENCH/results/coordinator-$DATE$( (( QUICK )) && echo -quick || true).md"
 java -cp "$CP" io.zabtx.bench.Main co-report --results "$RESULTS" --env "$ENV_TXT" --jfr "$JFR_MD" \
   --command "$COMMAND" --out "$OUT"
 log "report: $OUT"

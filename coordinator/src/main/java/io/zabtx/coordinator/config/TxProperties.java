@@ -44,7 +44,7 @@ public record TxProperties(
     @DefaultValue("10m") Duration retention,
     @DefaultValue("10000") int maxRetained,
     @DefaultValue("100ms") Duration overloadRetryAfter,
-    @DefaultValue("200000") int maxRetainedLogged) {
+    @DefaultValue("50000") int maxRetainedLogged) {
 
   /** The engine's configuration; a value it refuses stops start-up with its message. */
   public EngineConfig toEngineConfig() {

@@ -47,7 +47,7 @@ public record EngineConfig(
     int maxRetainedLogged) {
 
   /** The default of {@link #maxRetainedLogged}. */
-  public static final int DEFAULT_MAX_RETAINED_LOGGED = 200_000;
+  public static final int DEFAULT_MAX_RETAINED_LOGGED = 50_000;
 
   /** Validates every value. */
   public EngineConfig {

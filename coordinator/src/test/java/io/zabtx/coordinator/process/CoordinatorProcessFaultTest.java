@@ -208,7 +208,7 @@ class CoordinatorProcessFaultTest {
               .getXid();
       branchA = register(xid, a, "a/" + thread);
       branchB = register(xid, b, "b/" + thread);
-      tx(randomNode()).commit(CommitRequest.newBuilder().setXid(xid).build());
+      commitRetryingElsewhere(xid);
       committed.add(new Tx(xid, branchA, branchB));
     } catch (StatusRuntimeException e) {
       failures.computeIfAbsent(e.getStatus().getCode(), c -> new AtomicInteger()).incrementAndGet();
@@ -220,6 +220,23 @@ class CoordinatorProcessFaultTest {
         aborted.add(tx);
       } else {
         unknown.add(tx); // UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED: the answer was lost
+      }
+    }
+  }
+
+  /**
+   * Commits as a careful client does: commit is idempotent, so a call that found a node down (or
+   * starting) is repeated on another node, a few times. What still fails is a lost answer.
+   */
+  private void commitRetryingElsewhere(String xid) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        tx(randomNode()).commit(CommitRequest.newBuilder().setXid(xid).build());
+        return;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || attempt == 3) {
+          throw e;
+        }
       }
     }
   }
