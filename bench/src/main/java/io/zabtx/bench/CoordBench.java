@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
@@ -218,23 +219,29 @@ final class CoordBench {
     return CompletableFuture.allOf(regs);
   }
 
-  static final class RestDriver implements TxDriver {
-    final HttpClient http;
-    final String base;
+  /** One loop's transaction, run on the loop's own thread; answers the commit call's ns. */
+  interface BlockingTx extends AutoCloseable {
+    long run() throws Exception;
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Begin and Commit over REST on the loop's own keep-alive connection ({@link RawHttp}), the
+   * registrations over gRPC in parallel as before. The JDK HttpClient used here before spent more
+   * CPU than the coordinator serving it, so the REST cells measured the client.
+   */
+  static final class RestTx implements BlockingTx {
+    static final String PATH = "/api/v1/transactions";
+    final RawHttp http;
     final CoordinatorServiceGrpc.CoordinatorServiceStub coord;
     final String body;
     final List<String> endpoints;
     final long timeoutMs;
 
-    RestDriver(
-        HttpClient http,
-        String httpUrl,
-        ManagedChannel ch,
-        Protocol p,
-        List<String> endpoints,
-        long timeoutMs) {
-      this.http = http;
-      this.base = httpUrl + "/api/v1/transactions";
+    RestTx(String httpUrl, ManagedChannel ch, Protocol p, List<String> endpoints, long timeoutMs) {
+      this.http = new RawHttp(httpUrl, (int) timeoutMs);
       this.coord = CoordinatorServiceGrpc.newStub(ch);
       this.body = "{\"protocol\":\"" + (p == Protocol.TWO_PHASE ? "2PC" : "3PC") + "\"}";
       this.endpoints = endpoints;
@@ -242,40 +249,25 @@ final class CoordBench {
     }
 
     @Override
-    public CompletableFuture<Long> run() {
-      HttpRequest begin =
-          HttpRequest.newBuilder(URI.create(base))
-              .timeout(Duration.ofMillis(timeoutMs))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build();
-      return http.sendAsync(begin, HttpResponse.BodyHandlers.ofString())
-          .thenApply(
-              r -> {
-                Matcher m = XID.matcher(r.body());
-                if (r.statusCode() != 201 || !m.find()) {
-                  throw new IllegalStateException("begin answered HTTP " + r.statusCode());
-                }
-                return m.group(1);
-              })
-          .thenCompose(xid -> register(coord, xid, endpoints, timeoutMs).thenApply(v -> xid))
-          .thenCompose(
-              xid -> {
-                long c0 = System.nanoTime();
-                HttpRequest commit =
-                    HttpRequest.newBuilder(URI.create(base + "/" + xid + "/commit"))
-                        .timeout(Duration.ofMillis(timeoutMs))
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .build();
-                return http.sendAsync(commit, HttpResponse.BodyHandlers.ofString())
-                    .thenApply(
-                        r -> {
-                          if (r.statusCode() != 200 || !r.body().contains("COMMIT")) {
-                            throw new IllegalStateException("commit answered HTTP " + r.statusCode());
-                          }
-                          return System.nanoTime() - c0;
-                        });
-              });
+    public long run() throws Exception {
+      RawHttp.Reply r = http.post(PATH, body);
+      Matcher m = XID.matcher(r.body());
+      if (r.status() != 201 || !m.find()) {
+        throw new IllegalStateException("begin answered HTTP " + r.status());
+      }
+      String xid = m.group(1);
+      register(coord, xid, endpoints, timeoutMs).get(timeoutMs + 1000, TimeUnit.MILLISECONDS);
+      long c0 = System.nanoTime();
+      r = http.post(PATH + "/" + xid + "/commit", "");
+      if (r.status() != 200 || !r.body().contains("COMMIT")) {
+        throw new IllegalStateException("commit answered HTTP " + r.status());
+      }
+      return System.nanoTime() - c0;
+    }
+
+    @Override
+    public void close() {
+      http.close();
     }
   }
 
@@ -300,6 +292,37 @@ final class CoordBench {
       }
     }
 
+    /** C threads, each with its own {@link BlockingTx} (so its own connection). */
+    void startBlocking(int concurrency, Supplier<BlockingTx> txs) {
+      for (int i = 0; i < concurrency; i++) {
+        running.incrementAndGet();
+        Thread t =
+            new Thread(
+                () -> {
+                  try (BlockingTx tx = txs.get()) {
+                    while (!stop) {
+                      long t0 = System.nanoTime();
+                      try {
+                        succeeded(t0, tx.run());
+                      } catch (InterruptedException e) {
+                        return;
+                      } catch (Exception e) {
+                        failed(e);
+                        Thread.sleep(20); // as the async loops: back off instead of spinning
+                      }
+                    }
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  } finally {
+                    running.decrementAndGet();
+                  }
+                },
+                "loop-" + i);
+        t.setDaemon(true);
+        t.start();
+      }
+    }
+
     void next(TxDriver driver) {
       if (stop) {
         running.decrementAndGet();
@@ -315,17 +338,24 @@ final class CoordBench {
       f.whenComplete(
           (commitNs, err) -> {
             if (err == null) {
-              measure.record(System.nanoTime() - t0);
-              commitLatency.recordValue(Math.max(1, Math.min(commitNs, TimeUnit.MINUTES.toNanos(2))));
+              succeeded(t0, commitNs);
               next(driver);
             } else {
-              measure.errors.incrementAndGet();
-              String kind = kind(err);
-              errorKinds.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+              failed(err);
               // an overloaded or leaderless coordinator: back off briefly instead of spinning
               retry.schedule(() -> next(driver), 20, TimeUnit.MILLISECONDS);
             }
           });
+    }
+
+    void succeeded(long t0, long commitNs) {
+      measure.record(System.nanoTime() - t0);
+      commitLatency.recordValue(Math.max(1, Math.min(commitNs, TimeUnit.MINUTES.toNanos(2))));
+    }
+
+    void failed(Throwable err) {
+      measure.errors.incrementAndGet();
+      errorKinds.computeIfAbsent(kind(err), k -> new AtomicLong()).incrementAndGet();
     }
 
     boolean awaitStopped(long millis) throws InterruptedException {
@@ -365,11 +395,6 @@ final class CoordBench {
     Map<String, Long> cpuPids = a.namedPids("cpu-pids");
     ManagedChannel ch = ZabBench.channel(grpc.get(leader));
     ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor();
-    HttpClient rest =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
     try {
       for (String cell : a.get("cells").split(",")) {
         // api:protocol:branches:concurrency, e.g. grpc:2PC:2:32
@@ -382,12 +407,14 @@ final class CoordBench {
         if (b > participants.size()) {
           throw new IllegalArgumentException(cell + ": only " + participants.size() + " participants");
         }
-        TxDriver d =
+        List<String> eps = participants.subList(0, b);
+        String url = http.get(leader);
+        Consumer<Loops> start =
             api.equals("rest")
-                ? new RestDriver(rest, http.get(leader), ch, p, participants.subList(0, b), timeoutMs)
-                : new GrpcDriver(ch, p, participants.subList(0, b), timeoutMs);
+                ? l -> l.startBlocking(conc, () -> new RestTx(url, ch, p, eps, timeoutMs))
+                : l -> l.start(conc, new GrpcDriver(ch, p, eps, timeoutMs));
         Args.log("cell " + cp);
-        runCell(cp, d, conc, warmupS, durationS, http.get(leader), heapMs, cpuPids, retry);
+        runCell(cp, start, warmupS, durationS, url, heapMs, cpuPids, retry);
       }
     } finally {
       ch.shutdownNow();
@@ -397,8 +424,7 @@ final class CoordBench {
 
   static void runCell(
       String cp,
-      TxDriver d,
-      int conc,
+      Consumer<Loops> start,
       int warmupS,
       int durationS,
       String leaderHttp,
@@ -408,7 +434,7 @@ final class CoordBench {
       throws Exception {
     Measure m = new Measure(cpuPids);
     Loops loops = new Loops(m, retry);
-    loops.start(conc, d);
+    start.accept(loops);
     Thread.sleep(warmupS * 1000L);
     double p0 = proposals(leaderHttp);
     loops.commitLatency.getIntervalHistogram();

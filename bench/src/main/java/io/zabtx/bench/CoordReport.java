@@ -319,8 +319,9 @@ final class CoordReport {
     line();
     line(
         "REST cells: Begin and Commit over REST (`POST /api/v1/transactions`, `POST"
-            + " …/{xid}/commit`, java.net.http.HttpClient, HTTP/1.1 keep-alive, C requests in"
-            + " flight); branch registration still goes over gRPC `CoordinatorService`, because"
+            + " …/{xid}/commit`; C loops, each a thread with its own HTTP/1.1 keep-alive socket"
+            + " (a minimal blocking client, RawHttp: the JDK HttpClient cost more CPU than the"
+            + " coordinator serving it)); branch registration still goes over gRPC `CoordinatorService`, because"
             + " the REST API has no registration endpoint (participants register over gRPC).");
     line();
     line("Leader threads by CPU (from /proc, no profiler), per cell:");
