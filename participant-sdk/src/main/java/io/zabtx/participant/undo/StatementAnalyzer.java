@@ -87,8 +87,8 @@ public final class StatementAnalyzer {
     if (insert.getSetUpdateSets() != null && !insert.getSetUpdateSets().isEmpty()) {
       throw refuse(sql, "INSERT ... SET is not supported");
     }
-    Values values = insert.getValues();
-    if (values == null) {
+    // getValues() casts blindly in JSqlParser 5.3; look at the Select ourselves.
+    if (!(insert.getSelect() instanceof Values values)) {
       throw refuse(sql, "INSERT ... SELECT is not supported (the inserted keys are unknown)");
     }
     if (insert.getColumns() == null || insert.getColumns().isEmpty()) {
