@@ -25,7 +25,8 @@ final class ColumnIo {
     ResultSetMetaData md = rs.getMetaData();
     Map<String, Value> columns = new LinkedHashMap<>();
     for (int i = 1; i <= md.getColumnCount(); i++) {
-      columns.put(md.getColumnLabel(i), read(rs, i, md.getColumnType(i), md.getColumnTypeName(i), sql));
+      columns.put(
+          md.getColumnLabel(i), read(rs, i, md.getColumnType(i), md.getColumnTypeName(i), sql));
     }
     Map<String, Value> key = new LinkedHashMap<>();
     for (String k : meta.primaryKey()) {

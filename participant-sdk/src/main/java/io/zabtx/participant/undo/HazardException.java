@@ -3,8 +3,8 @@ package io.zabtx.participant.undo;
 import java.sql.SQLException;
 
 /**
- * A row no longer equals the after image this branch wrote: something else changed it, so
- * restoring the before image would destroy that change (HEURISTIC_HAZARD). Nothing was restored.
+ * A row no longer equals the after image this branch wrote: something else changed it, so restoring
+ * the before image would destroy that change (HEURISTIC_HAZARD). Nothing was restored.
  */
 public final class HazardException extends SQLException {
   private final String table;

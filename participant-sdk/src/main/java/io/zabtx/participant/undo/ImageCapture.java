@@ -11,16 +11,16 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Takes the before and after images of one write on the connection that runs it, in the same
- * local transaction. Call {@link #before} just before executing the statement and {@link #after}
- * just after, with the statement's parameters (index 0 is parameter 1).
+ * Takes the before and after images of one write on the connection that runs it, in the same local
+ * transaction. Call {@link #before} just before executing the statement and {@link #after} just
+ * after, with the statement's parameters (index 0 is parameter 1).
  */
 public final class ImageCapture {
   private ImageCapture() {}
 
   /**
-   * UPDATE/DELETE: the rows the statement will touch, locked ({@code SELECT * ... WHERE <where>
-   * FOR UPDATE} with the WHERE parameters), in key order. INSERT: none.
+   * UPDATE/DELETE: the rows the statement will touch, locked ({@code SELECT * ... WHERE <where> FOR
+   * UPDATE} with the WHERE parameters), in key order. INSERT: none.
    */
   public static List<RowImage> before(Connection c, WritePlan plan, List<?> params)
       throws SQLException {
@@ -35,7 +35,8 @@ public final class ImageCapture {
     }
     sql.append(" ORDER BY ");
     for (int i = 0; i < plan.meta().primaryKey().size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append(TableMetaCache.quote(q, plan.meta().primaryKey().get(i)));
+      sql.append(i == 0 ? "" : ", ")
+          .append(TableMetaCache.quote(q, plan.meta().primaryKey().get(i)));
     }
     sql.append(" FOR UPDATE");
     List<RowImage> rows = new ArrayList<>();
@@ -56,8 +57,8 @@ public final class ImageCapture {
    * gave, else by the generated keys of {@code executed}.
    *
    * @param executed the statement that ran (only read for generated keys of an INSERT)
-   * @throws UndoRefusedException for an INSERT that gives no key values when the driver returned
-   *     no generated keys
+   * @throws UndoRefusedException for an INSERT that gives no key values when the driver returned no
+   *     generated keys
    */
   public static List<RowImage> after(
       Connection c, WritePlan plan, List<?> params, List<RowImage> before, Statement executed)
@@ -65,7 +66,10 @@ public final class ImageCapture {
     checkParams(plan, params);
     String q = c.getMetaData().getIdentifierQuoteString().trim();
     String select =
-        "SELECT * FROM " + plan.meta().sqlName() + " WHERE " + ColumnIo.keyPredicate(plan.meta(), q);
+        "SELECT * FROM "
+            + plan.meta().sqlName()
+            + " WHERE "
+            + ColumnIo.keyPredicate(plan.meta(), q);
     List<RowImage> rows = new ArrayList<>();
     switch (plan.kind()) {
       case DELETE -> {
@@ -73,7 +77,12 @@ public final class ImageCapture {
       }
       case UPDATE -> {
         for (RowImage b : before) {
-          selectByKey(c, plan, select, b.primaryKey().values().stream().map(v -> (Object) v).toList(), rows);
+          selectByKey(
+              c,
+              plan,
+              select,
+              b.primaryKey().values().stream().map(v -> (Object) v).toList(),
+              rows);
         }
       }
       case INSERT -> {
@@ -204,7 +213,9 @@ public final class ImageCapture {
     if (a.value() instanceof byte[] x && b.value() instanceof byte[] y) {
       return Arrays.compare(x, y);
     }
-    if (a.value() instanceof Comparable x && b.value() != null && x.getClass() == b.value().getClass()) {
+    if (a.value() instanceof Comparable x
+        && b.value() != null
+        && x.getClass() == b.value().getClass()) {
       return x.compareTo(b.value());
     }
     return String.valueOf(a.value()).compareTo(String.valueOf(b.value()));

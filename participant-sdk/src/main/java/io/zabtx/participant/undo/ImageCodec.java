@@ -27,11 +27,11 @@ import java.util.UUID;
  * <p>Format version 1 (big-endian, {@link DataOutputStream}): byte version, int record count; per
  * record: byte kind ordinal, before rows, after rows; rows: int count, then per row: string table,
  * int key size + (string, value)*, int column count + (string, value)*. A string is int length +
- * UTF-8 bytes. A value is a byte tag ({@link Value.Kind} ordinal) and its payload: NULL int sqlType;
- * integers in their width; DECIMAL int scale + unscaled two's-complement bytes; REAL/DOUBLE raw
- * bits; bytes int length + bytes; DATE epoch day; TIME nano of day; TIMESTAMP epoch day + nano of
- * day; *_TZ the local part + int offset seconds; UUID two longs. Appending kinds keeps old
- * tags valid; any other change needs a new version.
+ * UTF-8 bytes. A value is a byte tag ({@link Value.Kind} ordinal) and its payload: NULL int
+ * sqlType; integers in their width; DECIMAL int scale + unscaled two's-complement bytes;
+ * REAL/DOUBLE raw bits; bytes int length + bytes; DATE epoch day; TIME nano of day; TIMESTAMP epoch
+ * day + nano of day; *_TZ the local part + int offset seconds; UUID two longs. Appending kinds
+ * keeps old tags valid; any other change needs a new version.
  */
 public final class ImageCodec {
   static final int VERSION = 1;
@@ -176,8 +176,7 @@ public final class ImageCodec {
           case BYTES, BLOB -> readBytes(in);
           case DATE -> LocalDate.ofEpochDay(in.readLong());
           case TIME -> LocalTime.ofNanoOfDay(in.readLong());
-          case TIME_TZ ->
-              OffsetTime.of(LocalTime.ofNanoOfDay(in.readLong()), offset(in.readInt()));
+          case TIME_TZ -> OffsetTime.of(LocalTime.ofNanoOfDay(in.readLong()), offset(in.readInt()));
           case TIMESTAMP -> readDateTime(in);
           case TIMESTAMP_TZ -> OffsetDateTime.of(readDateTime(in), offset(in.readInt()));
           case UUID -> new UUID(in.readLong(), in.readLong());
@@ -200,7 +199,8 @@ public final class ImageCodec {
 
   private static LocalDateTime readDateTime(DataInputStream in) throws IOException {
     try {
-      return LocalDateTime.of(LocalDate.ofEpochDay(in.readLong()), LocalTime.ofNanoOfDay(in.readLong()));
+      return LocalDateTime.of(
+          LocalDate.ofEpochDay(in.readLong()), LocalTime.ofNanoOfDay(in.readLong()));
     } catch (java.time.DateTimeException e) {
       throw new IllegalArgumentException("bad timestamp", e);
     }

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Undoes a branch's writes on a caller-owned connection: first checks that every row it wrote
- * still equals the last image the branch left (locking it), then restores the before images in
- * reverse order of the writes. It neither commits nor rolls back: the caller commits on success
- * and should roll back its local transaction on any exception (after a {@link HazardException}
- * nothing has been changed).
+ * Undoes a branch's writes on a caller-owned connection: first checks that every row it wrote still
+ * equals the last image the branch left (locking it), then restores the before images in reverse
+ * order of the writes. It neither commits nor rolls back: the caller commits on success and should
+ * roll back its local transaction on any exception (after a {@link HazardException} nothing has
+ * been changed).
  */
 public final class Rollback {
   private Rollback() {}
@@ -70,8 +70,7 @@ public final class Rollback {
 
   private static Map<String, Value> select(Connection c, String q, RowImage id)
       throws SQLException {
-    String sql =
-        "SELECT * FROM " + id.table() + " WHERE " + keyPredicate(q, id) + " FOR UPDATE";
+    String sql = "SELECT * FROM " + id.table() + " WHERE " + keyPredicate(q, id) + " FOR UPDATE";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bindKey(ps, 1, id);
       try (ResultSet rs = ps.executeQuery()) {

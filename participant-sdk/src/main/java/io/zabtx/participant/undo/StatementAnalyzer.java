@@ -162,7 +162,9 @@ public final class StatementAnalyzer {
     if (update.getWithItemsList() != null && !update.getWithItemsList().isEmpty()) {
       throw refuse(sql, "WITH clauses are not supported");
     }
-    if (notEmpty(update.getStartJoins()) || notEmpty(update.getJoins()) || update.getFromItem() != null) {
+    if (notEmpty(update.getStartJoins())
+        || notEmpty(update.getJoins())
+        || update.getFromItem() != null) {
       throw refuse(sql, "joins / several tables in one UPDATE are not supported");
     }
     if (notEmpty(update.getOrderByElements()) || update.getLimit() != null) {

@@ -14,7 +14,8 @@ import java.util.List;
  *     where}, in order
  * @param setColumns UPDATE: the assigned columns
  * @param insertColumns INSERT: the column list
- * @param insertRows INSERT: per row, per column of {@code insertColumns}, where its value comes from
+ * @param insertRows INSERT: per row, per column of {@code insertColumns}, where its value comes
+ *     from
  * @param parameterCount how many {@code ?} placeholders the statement has
  */
 public record WritePlan(

@@ -59,7 +59,8 @@ class DirtyWriteTest {
     List<UndoRecord> records = List.of(write("DELETE FROM t WHERE balance > ?", 15));
     exec("INSERT INTO t (id, balance) VALUES (3, 1.00)");
     assertThatThrownBy(() -> Rollback.run(c, records))
-        .isInstanceOfSatisfying(HazardException.class, e -> assertThat(e.column()).isEqualTo("<row>"));
+        .isInstanceOfSatisfying(
+            HazardException.class, e -> assertThat(e.column()).isEqualTo("<row>"));
   }
 
   @Test
@@ -68,7 +69,8 @@ class DirtyWriteTest {
     exec("DELETE FROM t WHERE id = 7");
     assertThatThrownBy(() -> Rollback.run(c, records))
         .isInstanceOfSatisfying(
-            HazardException.class, e -> assertThat(e.getMessage()).contains("deleted by someone else"));
+            HazardException.class,
+            e -> assertThat(e.getMessage()).contains("deleted by someone else"));
   }
 
   @Test

@@ -73,7 +73,8 @@ class RollbackFidelityPropertyTest {
   }
 
   private void runTrial(Random rnd, int trial) throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:h2:mem:fidelity" + trial + "_" + System.nanoTime())) {
+    try (Connection c =
+        DriverManager.getConnection("jdbc:h2:mem:fidelity" + trial + "_" + System.nanoTime())) {
       analyzer = new StatementAnalyzer(new TableMetaCache());
       boolean composite = rnd.nextBoolean();
       List<String[]> cols = new ArrayList<>();
@@ -135,7 +136,9 @@ class RollbackFidelityPropertyTest {
         }
         s.append(") VALUES ");
         for (int r = 0; r < n; r++) {
-          s.append(r == 0 ? "(" : ", (").append("?, ".repeat(cols.size() + (composite ? 2 : 1))).append("?)");
+          s.append(r == 0 ? "(" : ", (")
+              .append("?, ".repeat(cols.size() + (composite ? 2 : 1)))
+              .append("?)");
           params.add(nextId[0]++);
           if (composite) {
             params.add(rnd.nextBoolean() ? "a" : "b");
@@ -169,7 +172,9 @@ class RollbackFidelityPropertyTest {
           params.add(rnd.nextInt(3));
         }
         for (String[] col : set) {
-          s.append(params.isEmpty() && s.toString().endsWith("SET ") ? "" : ", ").append(col[0]).append(" = ?");
+          s.append(params.isEmpty() && s.toString().endsWith("SET ") ? "" : ", ")
+              .append(col[0])
+              .append(" = ?");
           params.add(randomValue(rnd, col[1]));
         }
         String str = s.toString().replace("SET , ", "SET ");
@@ -213,7 +218,8 @@ class RollbackFidelityPropertyTest {
       StatementAnalyzer capture)
       throws SQLException {
     List<Object> params = new ArrayList<>();
-    StringBuilder s = new StringBuilder("INSERT INTO t (id").append(composite ? ", k2" : "").append(", grp");
+    StringBuilder s =
+        new StringBuilder("INSERT INTO t (id").append(composite ? ", k2" : "").append(", grp");
     params.add(nextId[0]++);
     if (composite) {
       params.add(rnd.nextBoolean() ? "a" : "b");
@@ -277,7 +283,8 @@ class RollbackFidelityPropertyTest {
       case "SMALLINT" -> (short) rnd.nextInt();
       case "INT" -> rnd.nextInt();
       case "BIGINT" -> rnd.nextLong();
-      case "DECIMAL(20,5)" -> BigDecimal.valueOf(rnd.nextLong() % 100_000_000_000_000L, rnd.nextInt(6));
+      case "DECIMAL(20,5)" ->
+          BigDecimal.valueOf(rnd.nextLong() % 100_000_000_000_000L, rnd.nextInt(6));
       case "REAL" -> {
         float f;
         do {
@@ -292,11 +299,13 @@ class RollbackFidelityPropertyTest {
         } while (!Double.isFinite(d) || d == 0);
         yield d;
       }
-      case "DATE" -> LocalDate.of(1900 + rnd.nextInt(300), 1 + rnd.nextInt(12), 1 + rnd.nextInt(28));
+      case "DATE" ->
+          LocalDate.of(1900 + rnd.nextInt(300), 1 + rnd.nextInt(12), 1 + rnd.nextInt(28));
       case "TIME(9)" -> LocalTime.ofNanoOfDay((long) (rnd.nextDouble() * 86_400_000_000_000L));
       case "TIMESTAMP(9)" -> randomDateTime(rnd);
       case "TIMESTAMP(9) WITH TIME ZONE" ->
-          OffsetDateTime.of(randomDateTime(rnd), ZoneOffset.ofTotalSeconds(900 * (rnd.nextInt(113) - 56)));
+          OffsetDateTime.of(
+              randomDateTime(rnd), ZoneOffset.ofTotalSeconds(900 * (rnd.nextInt(113) - 56)));
       case "BINARY(4)" -> bytes(rnd, 4);
       case "VARBINARY(64)" -> bytes(rnd, rnd.nextInt(65));
       case "BLOB" -> bytes(rnd, rnd.nextInt(20) == 0 ? 100_000 : rnd.nextInt(300));
@@ -323,7 +332,10 @@ class RollbackFidelityPropertyTest {
     String alphabet = "abcXYZ 09'\"?;:\\é漢字ß\t\n";
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) {
-      sb.append(rnd.nextInt(50) == 0 ? "😀" : String.valueOf(alphabet.charAt(rnd.nextInt(alphabet.length()))));
+      sb.append(
+          rnd.nextInt(50) == 0
+              ? "😀"
+              : String.valueOf(alphabet.charAt(rnd.nextInt(alphabet.length()))));
     }
     return sb.toString();
   }
@@ -373,7 +385,9 @@ class RollbackFidelityPropertyTest {
                 : x instanceof byte[] bx
                     ? y instanceof byte[] by && Arrays.equals(bx, by)
                     : x.getClass() == y.getClass() && x.equals(y); // BigDecimal/Double: scale/bits
-        assertThat(same).as("row %d (%s) column %d: expected %s, got %s", r, e.get(0), i + 1, x, y).isTrue();
+        assertThat(same)
+            .as("row %d (%s) column %d: expected %s, got %s", r, e.get(0), i + 1, x, y)
+            .isTrue();
       }
     }
   }

@@ -21,7 +21,8 @@ class StatementAnalyzerTest {
   void open() throws SQLException {
     c = DriverManager.getConnection("jdbc:h2:mem:analyzer" + System.nanoTime());
     try (var st = c.createStatement()) {
-      st.execute("CREATE TABLE acct (id INT PRIMARY KEY, owner VARCHAR(20), balance DECIMAL(12,2))");
+      st.execute(
+          "CREATE TABLE acct (id INT PRIMARY KEY, owner VARCHAR(20), balance DECIMAL(12,2))");
       st.execute("CREATE TABLE pair (a INT, b VARCHAR(5), v INT, PRIMARY KEY (b, a))");
       st.execute("CREATE TABLE nokey (x INT)");
       st.execute("CREATE TABLE other (id INT PRIMARY KEY)");
@@ -36,7 +37,8 @@ class StatementAnalyzerTest {
   @Test
   void updateKeepsWhereAndItsParameterPositions() throws SQLException {
     WritePlan p =
-        analyzer.analyze(c, "UPDATE acct SET balance = balance + ?, owner = ? WHERE id = ? OR owner = '?x'");
+        analyzer.analyze(
+            c, "UPDATE acct SET balance = balance + ?, owner = ? WHERE id = ? OR owner = '?x'");
     assertThat(p.kind()).isEqualTo(WriteKind.UPDATE);
     assertThat(p.meta().sqlName()).isEqualTo("\"PUBLIC\".\"ACCT\"");
     assertThat(p.meta().primaryKey()).containsExactly("ID");
@@ -71,7 +73,8 @@ class StatementAnalyzerTest {
   @Test
   void insertKeepsColumnsAndSourcesOfEachRow() throws SQLException {
     WritePlan p =
-        analyzer.analyze(c, "INSERT INTO acct (id, owner, balance) VALUES (?, 'x', ? * 2), (7, ?, 1.5)");
+        analyzer.analyze(
+            c, "INSERT INTO acct (id, owner, balance) VALUES (?, 'x', ? * 2), (7, ?, 1.5)");
     assertThat(p.kind()).isEqualTo(WriteKind.INSERT);
     assertThat(p.insertColumns()).containsExactly("ID", "OWNER", "BALANCE");
     assertThat(p.insertRows()).hasSize(2);
