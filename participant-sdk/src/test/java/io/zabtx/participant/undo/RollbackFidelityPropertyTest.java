@@ -163,21 +163,26 @@ class RollbackFidelityPropertyTest {
       }
       case 2, 3 -> {
         // update by key or by a non-key predicate
-        StringBuilder s = new StringBuilder("UPDATE t SET ");
+        List<String> assignments = new ArrayList<>();
         List<String[]> set = new ArrayList<>(cols);
         java.util.Collections.shuffle(set, rnd);
         set = set.subList(0, Math.min(set.size(), 1 + rnd.nextInt(3)));
         if (set.isEmpty() || rnd.nextInt(4) == 0) {
-          s.append("grp = grp + ?");
+          // moves rows across the grp predicate: the after image must still be found by key
+          assignments.add("grp = grp + ?");
           params.add(rnd.nextInt(3));
         }
         for (String[] col : set) {
+<<<<<<< HEAD
           s.append(params.isEmpty() && s.toString().endsWith("SET ") ? "" : ", ")
               .append(col[0])
               .append(" = ?");
+=======
+          assignments.add(col[0] + " = ?");
+>>>>>>> wip-undo
           params.add(randomValue(rnd, col[1]));
         }
-        String str = s.toString().replace("SET , ", "SET ");
+        String str = "UPDATE t SET " + String.join(", ", assignments);
         if (rnd.nextBoolean()) {
           sql = str + " WHERE " + key;
           addKey(rnd, composite, nextId, params);
