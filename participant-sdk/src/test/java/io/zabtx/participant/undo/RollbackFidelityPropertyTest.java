@@ -173,13 +173,7 @@ class RollbackFidelityPropertyTest {
           params.add(rnd.nextInt(3));
         }
         for (String[] col : set) {
-<<<<<<< HEAD
-          s.append(params.isEmpty() && s.toString().endsWith("SET ") ? "" : ", ")
-              .append(col[0])
-              .append(" = ?");
-=======
           assignments.add(col[0] + " = ?");
->>>>>>> wip-undo
           params.add(randomValue(rnd, col[1]));
         }
         String str = "UPDATE t SET " + String.join(", ", assignments);
