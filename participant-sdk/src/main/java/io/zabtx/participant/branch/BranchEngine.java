@@ -75,8 +75,8 @@ public final class BranchEngine {
     for (Branch other : ofXid(xid)) {
       if (other.state != BranchState.ACTIVE || other.busy()) {
         String what =
-            other.state == null
-                ? "being aborted"
+            other.state == null || other.busy()
+                ? "voting or being aborted (" + other.key + ")"
                 : "already " + other.state + " (" + other.key + ")";
         return Admission.refused("global transaction " + xid + " is " + what + ": work refused");
       }
