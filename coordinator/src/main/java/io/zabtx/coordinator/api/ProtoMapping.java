@@ -76,7 +76,7 @@ public final class ProtoMapping {
         Transaction.newBuilder()
             .setXid(v.xid().toString())
             .setStatus(toProto(v.status()))
-            .setOutcome(toProto(outcomeOf(v)))
+            .setOutcome(toProto(v.outcome()))
             .setName(v.name() == null ? "" : v.name())
             .setBegunUnixMs(v.begunAtMillis())
             .setDeadlineUnixMs(v.deadlineMillis())
@@ -101,20 +101,5 @@ public final class ProtoMapping {
               .setDetail(e.detail() == null ? "" : e.detail()));
     }
     return b.build();
-  }
-
-  /**
-   * The outcome a view implies; a HEURISTIC_MIXED transaction keeps the decided outcome, which the
-   * timeline shows (a commit point logged means COMMIT).
-   */
-  static Outcome outcomeOf(TxView v) {
-    if (v.status() != TxStatus.HEURISTIC_MIXED) {
-      return v.status().outcome();
-    }
-    boolean committed =
-        v.timeline().stream()
-            .anyMatch(
-                e -> e.phase().equals("DECISION_LOGGED") || e.phase().equals("PRECOMMIT_LOGGED"));
-    return committed ? Outcome.COMMIT : Outcome.ABORT;
   }
 }

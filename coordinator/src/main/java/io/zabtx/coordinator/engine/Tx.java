@@ -176,6 +176,7 @@ final class Tx {
         xid,
         protocol,
         displayStatus(),
+        outcome(),
         name,
         begunAtMillis,
         deadlineMillis,

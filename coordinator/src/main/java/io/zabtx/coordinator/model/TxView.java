@@ -9,6 +9,8 @@ import java.util.List;
  * @param xid the transaction
  * @param protocol its protocol (null only for an xid known from heuristic reports alone)
  * @param status where it stands
+ * @param outcome the decided outcome (kept apart from the status: a HEURISTIC_MIXED transaction
+ *     still has the outcome it was decided with)
  * @param name its name
  * @param begunAtMillis the leader's clock at begin (0 if unknown)
  * @param deadlineMillis when it aborts if undecided (0 if unknown)
@@ -20,6 +22,7 @@ public record TxView(
     Xid xid,
     TxProtocol protocol,
     TxStatus status,
+    Outcome outcome,
     String name,
     long begunAtMillis,
     long deadlineMillis,
@@ -71,6 +74,7 @@ public record TxView(
         t.xid(),
         t.protocol(),
         t.status(),
+        t.outcome(),
         t.name(),
         t.begunAtMillis(),
         0,

@@ -208,6 +208,7 @@ public final class LocalCoordinator implements CoordinatorApi, AutoCloseable {
                                     xid,
                                     null,
                                     ((Answer.Status) a).status(),
+                                    ((Answer.Status) a).outcome(),
                                     "",
                                     0,
                                     0,
