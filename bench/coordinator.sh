@@ -98,7 +98,7 @@ fi
 BUILD_S=$(( $(date +%s) - B0 ))
 CP="$BENCH/target/classes:$BENCH/target/lib/*"
 CP_ZAB="$BENCH/target/lib-zab/*"
-JAR="$BUILD_SRC/coordinator/target/zabtx-coordinator-0.1.0-SNAPSHOT.jar"
+JAR="$BUILD_SRC/coordinator/target/zabtx-coordinator-0.1.0-SNAPSHOT-exec.jar"
 [[ -f "$JAR" ]] || { echo "no coordinator jar at $JAR" >&2; exit 1; }
 
 rm -rf "$RUN"
@@ -346,7 +346,7 @@ ENV_TXT="$RUN/env.txt"
   echo "\$ java -version";    java -version 2>&1
   echo "\$ uname -a";         uname -a
   echo "\$ df -h bench/target"; df -h "$BENCH/target" | tail -1
-  echo "coordinators: java $SERVER_JVM_OPTS -jar zabtx-coordinator-0.1.0-SNAPSHOT.jar (defaults: 10 ms tick, fsync on)"
+  echo "coordinators: java $SERVER_JVM_OPTS -jar zabtx-coordinator-0.1.0-SNAPSHOT-exec.jar (defaults: 10 ms tick, fsync on)"
   echo "participants: 1 JVM (-Xmx256m), ${#PART_PORTS[@]} gRPC servers, directExecutor, no-op"
   echo "client JVM:  java $CLIENT_JVM_OPTS; warm-up ${WARMUP_S} s, measured ${DURATION_S} s per cell; heap run ${HEAP_S} s;"
   echo "  failovers $FAILOVERS; build source: $GIT_DESC"
