@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Configuration;
   GrpcProperties.class,
   TxProperties.class,
   RuntimeProperties.class,
-  ParticipantProperties.class
+  DeliveryProperties.class
 })
 class CoordinatorConfiguration {
 
@@ -33,7 +33,7 @@ class CoordinatorConfiguration {
       GrpcProperties grpc,
       TxProperties tx,
       RuntimeProperties runtime,
-      ParticipantProperties participant) {
+      DeliveryProperties participant) {
     long segment = cluster.segmentSize().toBytes();
     if (segment < 1024 || segment > (1L << 30)) {
       throw new InvalidConfigurationException(

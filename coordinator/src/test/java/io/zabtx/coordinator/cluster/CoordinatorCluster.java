@@ -114,6 +114,16 @@ public final class CoordinatorCluster implements AutoCloseable {
     return nodes.keySet().stream().filter(k -> k != id).findFirst().orElseThrow();
   }
 
+  /** {@code 127.0.0.1:<grpcPort>} of node {@code id}, running or not. */
+  public String grpcAddress(long id) {
+    return "127.0.0.1:" + members.get(id).grpcPort();
+  }
+
+  /** The gRPC addresses of every member, in id order: what clients and participants are given. */
+  public java.util.List<String> grpcAddresses() {
+    return members.keySet().stream().sorted().map(this::grpcAddress).toList();
+  }
+
   public TransactionServiceGrpc.TransactionServiceBlockingStub client(long id) {
     return TransactionServiceGrpc.newBlockingStub(channel(id));
   }

@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code zabtx.participant.*}: how the coordinator calls participants (see {@link GatewayConfig}).
+ * {@code zabtx.delivery.*}: how the coordinator calls participants (see {@link GatewayConfig}).
  *
  * @param maxInFlight deliveries in flight (retries waiting included) before new ones fail at once
  * @param maxChannels gRPC channels kept open to participant endpoints
@@ -20,8 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param breakerHalfOpenCalls calls let through while half-open
  * @param callbackThreads threads for gRPC callbacks and retry timers
  */
-@ConfigurationProperties("zabtx.participant")
-public record ParticipantProperties(
+@ConfigurationProperties("zabtx.delivery")
+public record DeliveryProperties(
     @DefaultValue("10000") int maxInFlight,
     @DefaultValue("1024") int maxChannels,
     @DefaultValue("4") int retryMaxAttempts,
@@ -50,7 +50,7 @@ public record ParticipantProperties(
           breakerHalfOpenCalls,
           callbackThreads);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationException("zabtx.participant.*: " + e.getMessage());
+      throw new InvalidConfigurationException("zabtx.delivery.*: " + e.getMessage());
     }
   }
 }
