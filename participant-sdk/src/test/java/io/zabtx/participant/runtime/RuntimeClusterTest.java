@@ -127,6 +127,33 @@ class RuntimeClusterTest {
   }
 
   @Test
+  void aDirtyWriteFoundOnRollbackIsAHazardReportedToTheCoordinator() throws SQLException {
+    String xid = fx.begin(Protocol.TWO_PHASE, 30_000);
+    BranchTicket t = p.work(xid);
+    store.dirtyWriteOn(t.key());
+
+    fx.client().rollback(RollbackRequest.newBuilder().setXid(xid).build());
+
+    await()
+        .atMost(ClusterFixture.PATIENCE)
+        .until(() -> store.state(t.key()).orElseThrow() == BranchState.HEURISTIC_HAZARD);
+    await()
+        .atMost(ClusterFixture.PATIENCE)
+        .untilAsserted(
+            () -> {
+              Transaction view = fx.view(xid);
+              assertThat(view.getBranches(0).getState())
+                  .isEqualTo(io.zabtx.protocol.v1.BranchState.HEURISTIC_HAZARD);
+              assertThat(view.getTimelineList())
+                  .anyMatch(
+                      e ->
+                          e.getPhase().equals("HEURISTIC_REPORTED")
+                              && e.getDetail().contains("accounts"));
+            });
+    assertThat(p.counter("zabtx.participant.heuristics", "state", "heuristic_hazard")).isEqualTo(1);
+  }
+
+  @Test
   void duplicateLateAndReorderedTwoPhaseMessagesAreAnsweredFromTheBranchRow() {
     BranchKey key = localWork("900-1", BranchProtocol.TWO_PC);
     PhaseRequest req = request(key, Protocol.TWO_PHASE);
