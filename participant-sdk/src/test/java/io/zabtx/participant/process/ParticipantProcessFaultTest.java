@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * SDK). Each transaction inserts one ledger row at each participant. A killer SIGKILLs a random
  * participant at random moments while the workload runs and starts it again on the same database.
  * The fault schedule and the protocols come from a seed, printed, replayed with {@code
- * -Dsdk.process.seed}; the timing of the processes is not replayable, so a failure report names
- * the transactions that disagree.
+ * -Dsdk.process.seed}; the timing of the processes is not replayable, so a failure report names the
+ * transactions that disagree.
  */
 class ParticipantProcessFaultTest {
 
@@ -126,7 +126,8 @@ class ParticipantProcessFaultTest {
         workers.shutdown();
 
         // Every transaction reaches its outcome at the coordinator and at every branch.
-        TransactionServiceBlockingStub tx = cluster.client(cluster.awaitLeader(Duration.ofSeconds(10)));
+        TransactionServiceBlockingStub tx =
+            cluster.client(cluster.awaitLeader(Duration.ofSeconds(10)));
         Map<String, TransactionStatus> outcomes = new TreeMap<>();
         await()
             .atMost(Duration.ofSeconds(90))
@@ -171,14 +172,16 @@ class ParticipantProcessFaultTest {
               .as("%s ledger rows = committed transactions", p.name())
               .isEqualTo(committedIds);
           ledger.forEach(
-              (id, amount) -> assertThat(amount).isEqualTo(amountOf(Integer.parseInt(id.substring(1)))));
+              (id, amount) ->
+                  assertThat(amount).isEqualTo(amountOf(Integer.parseInt(id.substring(1)))));
           for (String line : p.lines("branches")) {
             assertThat(line.split(" ")[2])
                 .as("no heuristic while the cluster stayed up: %s %s", p.name(), line)
                 .isIn("COMMITTED", "ABORTED");
           }
         }
-        long committed = outcomes.values().stream().filter(s -> s == TransactionStatus.COMMITTED).count();
+        long committed =
+            outcomes.values().stream().filter(s -> s == TransactionStatus.COMMITTED).count();
         System.out.println(
             "transactions=" + xids.size() + " committed=" + committed + " kills=" + kills);
         assertThat(committed).as("some transactions commit despite the kills").isPositive();

@@ -70,11 +70,13 @@ public final class ParticipantProcessMain {
     DataSource ds = participant.dataSource();
 
     HttpServer http =
-        HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(a.get("http-port"))), 64);
+        HttpServer.create(
+            new InetSocketAddress("127.0.0.1", Integer.parseInt(a.get("http-port"))), 64);
     http.createContext("/write", ex -> write(ex, ds));
     http.createContext("/ledger", ex -> dump(ex, h2, "SELECT id, amount FROM ledger ORDER BY id"));
     http.createContext(
-        "/branches", ex -> dump(ex, h2, "SELECT xid, branch_id, state FROM dtx_branch ORDER BY xid"));
+        "/branches",
+        ex -> dump(ex, h2, "SELECT xid, branch_id, state FROM dtx_branch ORDER BY xid"));
     http.setExecutor(Executors.newFixedThreadPool(8));
     http.start();
     System.out.println("PARTICIPANT READY");
