@@ -24,6 +24,9 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback {
   private final boolean fsync;
   private EmbeddedPostgres server;
 
+  /** Nested test classes see the outer class's extension again: start and stop once. */
+  private int depth;
+
   /** A durable server ({@code fsync=on}). */
   public Postgres() {
     this(true);
@@ -36,6 +39,9 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
+    if (depth++ > 0) {
+      return;
+    }
     server =
         EmbeddedPostgres.builder()
             .setServerConfig("fsync", fsync ? "on" : "off")
@@ -47,7 +53,7 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void afterAll(ExtensionContext context) throws IOException {
-    if (server != null) {
+    if (--depth == 0 && server != null) {
       server.close();
     }
   }
