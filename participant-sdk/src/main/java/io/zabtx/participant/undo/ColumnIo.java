@@ -70,8 +70,17 @@ final class ColumnIo {
 
   private static Value.Kind kindOf(int type, String typeName, String column, String sql)
       throws UndoRefusedException {
-    if (typeName != null && typeName.toUpperCase(Locale.ROOT).equals("UUID")) {
-      return Value.Kind.UUID;
+    String name = typeName == null ? "" : typeName.toUpperCase(Locale.ROOT);
+    // PostgreSQL's driver reports UUID as OTHER and the zoned types as plain TIMESTAMP/TIME.
+    switch (name) {
+      case "UUID":
+        return Value.Kind.UUID;
+      case "TIMESTAMPTZ":
+        return Value.Kind.TIMESTAMP_TZ;
+      case "TIMETZ":
+        return Value.Kind.TIME_TZ;
+      default:
+        break;
     }
     return switch (type) {
       case Types.BOOLEAN, Types.BIT -> Value.Kind.BOOLEAN;
