@@ -1,5 +1,6 @@
 package io.zabtx.participant;
 
+import io.grpc.ServerInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zabtx.participant.branch.BranchConfig;
@@ -112,8 +113,18 @@ public final class Participant implements AutoCloseable {
     private Duration tick = Duration.ofMillis(50);
     private Duration callTimeout = Duration.ofSeconds(2);
     private MeterRegistry meterRegistry;
+    private final List<ServerInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Adds an interceptor to the participant endpoint (authentication, tracing, or a test's fault
+     * injection); the coordinator's phase messages pass through it.
+     */
+    public Builder serverInterceptor(ServerInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
 
     /** The application's own DataSource (H2 or PostgreSQL); the SDK wraps it. */
     public Builder dataSource(DataSource dataSource) {
@@ -224,6 +235,7 @@ public final class Participant implements AutoCloseable {
         opened.add(runtime);
         runtime.start();
         ParticipantServer.Builder sb = ParticipantServer.builder(runtime).host(host).port(port);
+        interceptors.forEach(sb::interceptor);
         if (advertisedEndpoint != null) {
           sb.advertisedEndpoint(advertisedEndpoint);
         }

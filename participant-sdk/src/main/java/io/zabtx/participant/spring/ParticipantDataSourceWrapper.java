@@ -57,8 +57,7 @@ public final class ParticipantDataSourceWrapper
       return bean;
     }
     ParticipantSdkProperties props =
-        Binder.get(environment)
-            .bindOrCreate("zabtx.participant", ParticipantSdkProperties.class);
+        Binder.get(environment).bindOrCreate("zabtx.participant", ParticipantSdkProperties.class);
     String resource =
         props.resource() != null
             ? props.resource()

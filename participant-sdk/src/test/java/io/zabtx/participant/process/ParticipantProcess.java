@@ -120,8 +120,11 @@ final class ParticipantProcess {
     LIVE.remove(p);
   }
 
-  /** Inserts ledger row {@code id} under {@code xid}; true when the participant said ok. */
-  boolean write(String xid, String id, String amount) {
+  /**
+   * Inserts ledger row {@code id} under {@code xid}; null when the participant said ok, else why
+   * not.
+   */
+  String write(String xid, String id, String amount) {
     try {
       HttpResponse<String> r =
           http.send(
@@ -133,13 +136,47 @@ final class ParticipantProcess {
                   .POST(HttpRequest.BodyPublishers.noBody())
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200;
+      return r.statusCode() == 200 ? null : r.statusCode() + " " + r.body().strip();
     } catch (IOException e) {
-      return false; // killed meanwhile: the write did not happen or will be rolled back
+      return "unreachable: "
+          + e; // killed meanwhile: the write did not happen or will be rolled back
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return "interrupted";
     }
+  }
+
+  /**
+   * Waits until the participant serves again (after a restart by another thread), at most {@code
+   * timeout}; false if it did not.
+   */
+  boolean awaitServing(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<Void> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ledger"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return true;
+        }
+      } catch (IOException e) {
+        // not up yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      try {
+        Thread.sleep(50); // polling a restarting process; there is nothing to wait on instead
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   /** The lines of {@code GET /<what>}. */

@@ -30,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,13 +60,16 @@ class ParticipantProcessFaultTest {
     System.out.println(
         "ParticipantProcessFaultTest seed=" + seed + " (replay: -Dsdk.process.seed=" + seed + ")");
     Random rnd = new Random(seed);
-    int transactions = Integer.getInteger("sdk.process.transactions", 60);
+    int transactions = Integer.getInteger("sdk.process.transactions", 300);
     int kills = Integer.getInteger("sdk.process.kills", 6);
 
     try (CoordinatorCluster cluster = new CoordinatorCluster(root.resolve("coordinators"), 3)) {
       cluster.start();
       cluster.awaitLeader(Duration.ofSeconds(30));
       List<String> coordinators = cluster.grpcAddresses();
+      // Logs outlive the temporary directory, for a failure's diagnosis.
+      Path logs =
+          Files.createDirectories(Path.of("target", "participant-process-logs", "seed-" + seed));
       Files.createDirectories(root.resolve("p1"));
       Files.createDirectories(root.resolve("p2"));
       List<ParticipantProcess> participants =
@@ -78,14 +80,14 @@ class ParticipantProcessFaultTest {
                   coordinators,
                   FreePorts.next(),
                   FreePorts.next(),
-                  root.resolve("p1.log")),
+                  logs.resolve("p1.log")),
               new ParticipantProcess(
                   "p2",
                   root.resolve("p2").resolve("db"),
                   coordinators,
                   FreePorts.next(),
                   FreePorts.next(),
-                  root.resolve("p2.log")));
+                  logs.resolve("p2.log")));
       try {
         participants.forEach(p -> p.start(Duration.ofSeconds(60)));
 
@@ -94,36 +96,42 @@ class ParticipantProcessFaultTest {
           protocols[i] = rnd.nextBoolean() ? Protocol.TWO_PHASE : Protocol.THREE_PHASE;
         }
         Map<Integer, String> xids = new ConcurrentHashMap<>();
+        Map<String, Integer> failures = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
-        AtomicBoolean killsDone = new AtomicBoolean();
+        // CoordinatorCluster's channel cache is not thread-safe: take the stubs here.
+        List<TransactionServiceBlockingStub> stubs =
+            List.of(cluster.client(1), cluster.client(2), cluster.client(3));
         ExecutorService workers = Executors.newFixedThreadPool(4);
         List<Future<?>> running = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
+          TransactionServiceBlockingStub tx = stubs.get(w % 3);
           running.add(
               workers.submit(
                   () -> {
-                    TransactionServiceBlockingStub tx = cluster.client(1 + next.get() % 3);
                     for (int i = next.getAndIncrement();
-                        i < transactions || !killsDone.get();
+                        i < transactions;
                         i = next.getAndIncrement()) {
-                      runOne(tx, participants, i, protocols[i % transactions], xids);
+                      runOne(tx, participants, i, protocols[i], xids, failures);
                     }
                   }));
         }
 
-        // The fault schedule: kill a random participant after a random pause, restart it.
-        for (int k = 0; k < kills; k++) {
-          Thread.sleep(200 + rnd.nextInt(800)); // the fault schedule, not a synchronization
+        // The fault schedule: while the workload runs, kill a random participant after a random
+        // pause and start it again on its database.
+        int killed = 0;
+        while (killed < kills && running.stream().anyMatch(f -> !f.isDone())) {
+          Thread.sleep(300 + rnd.nextInt(900)); // the fault schedule, not a synchronization
           ParticipantProcess victim = participants.get(rnd.nextInt(participants.size()));
-          System.out.println("kill " + k + ": " + victim.name() + " after tx #" + next.get());
+          System.out.println("kill " + killed + ": " + victim.name() + " at tx #" + next.get());
           victim.sigkill();
+          killed++;
           victim.start(Duration.ofSeconds(60));
         }
-        killsDone.set(true);
         for (Future<?> f : running) {
           f.get(3, TimeUnit.MINUTES);
         }
         workers.shutdown();
+        assertThat(killed).as("participants killed while the workload ran").isPositive();
 
         // Every transaction reaches its outcome at the coordinator and at every branch.
         TransactionServiceBlockingStub tx =
@@ -183,7 +191,8 @@ class ParticipantProcessFaultTest {
         long committed =
             outcomes.values().stream().filter(s -> s == TransactionStatus.COMMITTED).count();
         System.out.println(
-            "transactions=" + xids.size() + " committed=" + committed + " kills=" + kills);
+            "transactions=" + xids.size() + " committed=" + committed + " kills=" + killed);
+        failures.forEach((why, n) -> System.out.println("  write failed " + n + "x: " + why));
         assertThat(committed).as("some transactions commit despite the kills").isPositive();
         assertThat(xids.size() - committed).as("some transactions abort").isPositive();
       } finally {
@@ -197,7 +206,8 @@ class ParticipantProcessFaultTest {
       List<ParticipantProcess> participants,
       int i,
       Protocol protocol,
-      Map<Integer, String> xids) {
+      Map<Integer, String> xids,
+      Map<String, Integer> failures) {
     TransactionServiceBlockingStub stub = tx.withDeadline(Deadline.after(10, TimeUnit.SECONDS));
     String xid;
     try {
@@ -210,7 +220,14 @@ class ParticipantProcessFaultTest {
     xids.put(i, xid);
     boolean all = true;
     for (ParticipantProcess p : participants) {
-      all &= p.write(xid, "t" + i, amountOf(i));
+      String failure = p.write(xid, "t" + i, amountOf(i));
+      if (failure != null) {
+        failures.merge(
+            p.name() + ": " + failure.replaceAll("[0-9]+-[0-9]+", "<xid>"), 1, Integer::sum);
+        all = false;
+        p.awaitServing(Duration.ofSeconds(60)); // killed: the next transaction waits for it
+        break;
+      }
     }
     try {
       if (all) {
