@@ -243,6 +243,7 @@ public final class Participant implements AutoCloseable {
         opened.add(server);
         server.start();
         DtxDataSource wrapped = new DtxDataSource(db, runtime, resource, lockWait, clock);
+        WrapperMetrics.bind(registry, wrapped.stats());
         log.info(
             "participant '{}' serves at {} ({}); coordinators {}",
             resource,

@@ -50,6 +50,15 @@ final class ConnectionHandler implements InvocationHandler {
 
   @Override
   public Object invoke(Object self, Method m, Object[] args) throws Throwable {
+    try {
+      return dispatch(self, m, args);
+    } catch (UndoRefusedException e) {
+      writes.stats().refused();
+      throw e;
+    }
+  }
+
+  private Object dispatch(Object self, Method m, Object[] args) throws Throwable {
     String name = m.getName();
     switch (name) {
       case "equals":

@@ -87,6 +87,11 @@ public final class DtxDataSource implements DataSource {
     return db;
   }
 
+  /** Live counters of this wrapper: statement plans, row-lock waits, refused statements. */
+  public WrapperStats stats() {
+    return writes.stats();
+  }
+
   /** The resource name given at construction. */
   public String resourceName() {
     return resource;

@@ -67,6 +67,15 @@ final class StatementHandler implements InvocationHandler {
 
   @Override
   public Object invoke(Object self, Method m, Object[] args) throws Throwable {
+    try {
+      return dispatch(self, m, args);
+    } catch (UndoRefusedException e) {
+      ch.writes.stats().refused();
+      throw e;
+    }
+  }
+
+  private Object dispatch(Object self, Method m, Object[] args) throws Throwable {
     String name = m.getName();
     int argc = args == null ? 0 : args.length;
     switch (name) {

@@ -18,9 +18,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,16 +31,14 @@ import org.slf4j.LoggerFactory;
 final class WriteInterceptor {
   private static final Logger log = LoggerFactory.getLogger(WriteInterceptor.class);
 
-  /** Plans kept per SQL text; beyond this the cache starts over (schemas have few statements). */
-  static final int PLAN_CACHE_MAX = 2048;
-
   private final DtxDatabase db;
   private final BranchGate gate;
   private final String resource;
   private final LockTable locks;
   private final Clock clock;
   private final StatementAnalyzer analyzer = new StatementAnalyzer(new TableMetaCache());
-  private final Map<String, WritePlan> plans = new ConcurrentHashMap<>();
+  private final PlanCache plans = new PlanCache(PlanCache.DEFAULT_CAPACITY);
+  private final WrapperStats stats;
 
   WriteInterceptor(DtxDatabase db, BranchGate gate, String resource, LockTable locks, Clock clock) {
     this.db = db;
@@ -50,6 +46,11 @@ final class WriteInterceptor {
     this.resource = resource;
     this.locks = locks;
     this.clock = clock;
+    this.stats = new WrapperStats(plans, locks);
+  }
+
+  WrapperStats stats() {
+    return stats;
   }
 
   LockTable locks() {
@@ -334,9 +335,6 @@ final class WriteInterceptor {
     WritePlan plan = plans.get(sql);
     if (plan == null) {
       plan = analyzer.analyze(c, sql);
-      if (plans.size() >= PLAN_CACHE_MAX) {
-        plans.clear();
-      }
       plans.put(sql, plan);
     }
     return plan;

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The row locks of global transactions ({@code dtx_lock}), always inside the caller's local
@@ -22,7 +23,7 @@ import java.util.Objects;
  * #boundDatabaseWaits} makes the database give up after the same lock wait (PostgreSQL: {@code SET
  * LOCAL lock_timeout}, for the rest of the local transaction; H2: the session's {@code
  * LOCK_TIMEOUT}), and that timeout is reported as the same exception with an unknown holder.
- * Thread-safe (no state but its settings).
+ * Thread-safe (no state but its settings and counters of waits and conflicts).
  */
 public final class LockTable {
   private static final long BACKOFF_MIN_MILLIS = 5;
@@ -30,6 +31,9 @@ public final class LockTable {
 
   private final Dialect dialect;
   private final long waitMillis;
+  private final LongAdder waits = new LongAdder();
+  private final LongAdder waitNanos = new LongAdder();
+  private final LongAdder conflicts = new LongAdder();
 
   /** Locks in a database of {@code dialect}, waiting at most {@code lockWait} per write. */
   public LockTable(Dialect dialect, Duration lockWait) {
@@ -89,6 +93,7 @@ public final class LockTable {
    * stands for them all: the database does not say which one).
    */
   public LockConflictException databaseTimeout(String table, String rows, SQLException e) {
+    conflicts.increment();
     return new LockConflictException(table, rows, null, waitMillis, e);
   }
 
@@ -102,15 +107,21 @@ public final class LockTable {
     for (RowImage row : rows) {
       String rowKey = RowKeys.of(row);
       long backoff = BACKOFF_MIN_MILLIS;
-      while (!tryInsert(c, key, row, rowKey)) {
-        Holder holder = holder(c, row.table(), rowKey);
-        if (holder == null) {
-          continue; // released between the insert and the read: try again
+      long waitStart = 0;
+      try {
+        while (!tryInsert(c, key, row, rowKey)) {
+          Holder holder = holder(c, row.table(), rowKey);
+          if (holder == null) {
+            continue; // released between the insert and the read: try again
+          }
+          if (holder.xid().equals(key.xid())) {
+            break; // ours already (an earlier statement or local transaction of this xid)
+          }
+          waitStart = waitStart == 0 ? startWait() : waitStart;
+          backoff = waitOrFail(deadline, backoff, row, holder);
         }
-        if (holder.xid().equals(key.xid())) {
-          break; // ours already (an earlier statement or local transaction of this xid)
-        }
-        backoff = waitOrFail(deadline, backoff, row, holder);
+      } finally {
+        endWait(waitStart);
       }
     }
   }
@@ -126,9 +137,15 @@ public final class LockTable {
     for (RowImage row : rows) {
       String rowKey = RowKeys.of(row);
       long backoff = BACKOFF_MIN_MILLIS;
+      long waitStart = 0;
       Holder holder;
-      while ((holder = holder(c, row.table(), rowKey)) != null) {
-        backoff = waitOrFail(deadline, backoff, row, holder);
+      try {
+        while ((holder = holder(c, row.table(), rowKey)) != null) {
+          waitStart = waitStart == 0 ? startWait() : waitStart;
+          backoff = waitOrFail(deadline, backoff, row, holder);
+        }
+      } finally {
+        endWait(waitStart);
       }
     }
   }
@@ -147,6 +164,7 @@ public final class LockTable {
       throws SQLException {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
+      conflicts.increment();
       throw new LockConflictException(
           row.table(), row.primaryKey().toString(), holder.xid(), waitMillis, null);
     }
@@ -157,6 +175,32 @@ public final class LockTable {
       throw new SQLException("interrupted while waiting for a row lock", "40001", e);
     }
     return Math.min(backoff * 2, BACKOFF_MAX_MILLIS);
+  }
+
+  /** Rows a write found locked by another xid and waited for. */
+  public long waits() {
+    return waits.sum();
+  }
+
+  /** Nanoseconds spent waiting for rows locked by another xid. */
+  public long waitNanos() {
+    return waitNanos.sum();
+  }
+
+  /** Writes refused because a row stayed locked for the whole lock wait. */
+  public long conflicts() {
+    return conflicts.sum();
+  }
+
+  private long startWait() {
+    waits.increment();
+    return System.nanoTime();
+  }
+
+  private void endWait(long waitStart) {
+    if (waitStart != 0) {
+      waitNanos.add(System.nanoTime() - waitStart);
+    }
   }
 
   private boolean tryInsert(Connection c, BranchKey key, RowImage row, String rowKey)

@@ -14,9 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Reads {@link TableMeta} from {@link DatabaseMetaData} and caches it per table name as written in
  * statements. One instance per database: the cache assumes the schema does not change while it
- * lives (a DDL change needs a new instance). Thread-safe.
+ * lives (a DDL change needs a new instance). Bounded: past {@link #MAX_TABLES} names (table names
+ * as statements spell them) it starts over, so a stream of generated names cannot grow it without
+ * limit. Thread-safe.
  */
 public final class TableMetaCache {
+  /** Table names remembered at most. */
+  public static final int MAX_TABLES = 4096;
+
   private final Map<String, TableMeta> cache = new ConcurrentHashMap<>();
 
   /**
@@ -32,6 +37,9 @@ public final class TableMetaCache {
       return known;
     }
     TableMeta loaded = load(connection, table, statement);
+    if (cache.size() >= MAX_TABLES) {
+      cache.clear();
+    }
     cache.put(table, loaded);
     return loaded;
   }

@@ -2,6 +2,7 @@ package io.zabtx.participant.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.zabtx.participant.branch.BranchKey;
 import io.zabtx.participant.branch.BranchState;
@@ -141,6 +142,9 @@ abstract class WrapperContract {
     assertThat(count(raw, "account")).isEqualTo(3);
     assertThat(counts()).containsExactly(0, 0, 0);
     assertThat(gate.calls).isEmpty();
+    assertThat(ds.stats().refusedStatements())
+        .as("every refusal is counted for zabtx.participant.statement.refused")
+        .isEqualTo(refused.length + 1);
   }
 
   @Test
@@ -216,6 +220,12 @@ abstract class WrapperContract {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(LOCK_WAIT);
     assertThat(balance(1)).isEqualByComparingTo("101.00");
     assertThat(gate.calls).endsWith("rolledBack 2-2");
+    assertThat(ds.stats().lockWaits()).isEqualTo(1);
+    assertThat(ds.stats().lockConflicts()).isEqualTo(1);
+    // The lock wait runs from the statement's start; the first insert attempt came before it.
+    assertThat(Duration.ofNanos(ds.stats().lockWaitNanos()))
+        .isGreaterThan(LOCK_WAIT.dividedBy(2))
+        .isLessThan(LOCK_WAIT.multipliedBy(10));
   }
 
   @Test
@@ -233,10 +243,18 @@ abstract class WrapperContract {
                 throw new IllegalStateException(e);
               }
             });
+    // Release only once the waiter is really waiting, so the test proves it waited and then won.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> patient.stats().lockWaits() == 1 || waiter.isDone());
+    assertThat(waiter).as("the waiter must wait for 2-3's lock").isNotDone();
     store.localCommit(new BranchKey("2-3", 1), BranchState.COMMITTED);
     waiter.get(15, TimeUnit.SECONDS);
     assertThat(balance(1)).isEqualByComparingTo("102.00");
     assertThat(lockHolder(1)).isEqualTo("2-4");
+    assertThat(patient.stats().lockConflicts()).isZero();
+    assertThat(patient.stats().lockWaitNanos()).isPositive();
   }
 
   @Test

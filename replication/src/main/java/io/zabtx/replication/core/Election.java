@@ -107,6 +107,31 @@ final class Election {
     }
   }
 
+  /**
+   * Forgets what {@code sid} reported: its connection broke, so its vote or its claim to lead is
+   * stale evidence. Without this a LOOKING node could still join a leader whose LEADING report
+   * arrived just before it was killed, and then wait out the init limit in discovery with a dead
+   * leader (the learner's own peer-lost check never fires: the loss was heard while LOOKING). If
+   * this node itself votes for {@code sid}, it starts a new round with a vote for itself, so that
+   * no quorum forms around a peer that is gone. Removing votes only delays a decision; it never
+   * affects safety, which discovery and synchronization guarantee.
+   */
+  void peerLost(long sid, Output out) {
+    if (sid == config.sid()) {
+      return;
+    }
+    outOfElection.remove(sid);
+    received.remove(sid);
+    if (vote != null && vote.leader() == sid && config.isVoter()) {
+      start(out);
+      return;
+    }
+    if (finalizeAtTick >= 0) {
+      finalizeAtTick = -1; // the quorum may have included sid: count again
+      checkQuorum();
+    }
+  }
+
   /** Advances timers while LOOKING: decides after the finalize wait, re-sends the vote. */
   void tick(Output out) {
     long now = core.now();

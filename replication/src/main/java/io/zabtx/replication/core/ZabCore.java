@@ -119,6 +119,7 @@ public final class ZabCore {
    * Tells the core that the runtime's connection to {@code sid} broke (the peer may be down). A
    * learner whose leader it is gives up on that leader at once and starts an election instead of
    * waiting for the sync limit: a leader that was killed is replaced in the time an election takes.
+   * A LOOKING node forgets the peer's vote or leadership report (its election explains why).
    * Anything else ignores it; a false alarm costs an election, never safety, because going back to
    * LOOKING is always allowed.
    */
@@ -126,6 +127,8 @@ public final class ZabCore {
     Output out = new Output();
     if (learning != null && learning.leader() == sid) {
       lookAgain("lost the connection to leader " + sid, out);
+    } else if (role == Role.LOOKING) {
+      election.peerLost(sid, out);
     }
     return out;
   }

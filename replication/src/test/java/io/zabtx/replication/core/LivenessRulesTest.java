@@ -100,4 +100,36 @@ class LivenessRulesTest {
         .as("the leader keeps leading; its quorum check decides")
         .isTrue();
   }
+
+  @Test
+  void rule7_aLookingNodeDoesNotJoinALeaderWhoseConnectionBrokeAfterItSaidItLeads() {
+    CoreDriver d = new CoreDriver(config(1), DurableState.empty());
+    d.start();
+    d.deliver(new Message.Notification(2, 1, Role.LEADING, 1, 2, 0, 1));
+    d.peerLost(2); // the leader was killed after its report left
+    Output o = d.deliver(new Message.Notification(3, 1, Role.FOLLOWING, 1, 2, 0, 1));
+    assertThat(o.roleChange())
+        .as("a quorum follows 2, but 2's own report predates its loss")
+        .isNull();
+    assertThat(d.core.role()).isEqualTo(Role.LOOKING);
+
+    d.deliver(new Message.Notification(2, 1, Role.LEADING, 1, 2, 0, 1)); // 2 is back and says so
+    assertThat(d.core.role()).isEqualTo(Role.FOLLOWING);
+    assertThat(d.core.leaderId()).isEqualTo(2);
+  }
+
+  @Test
+  void rule7_aLookingNodeThatVotesForALostPeerVotesForItselfInANewRound() {
+    CoreDriver d = new CoreDriver(config(1), DurableState.empty());
+    d.start();
+    d.deliver(new Message.Notification(2, 1, Role.LOOKING, 1, 2, Zxid.make(1, 5), 1));
+    assertThat(d.sent(Message.Notification.class)).allMatch(n -> n.leader() == 2);
+
+    d.peerLost(2);
+    var votes = d.sent(Message.Notification.class);
+    assertThat(votes).isNotEmpty().allMatch(n -> n.leader() == 1 && n.round() == 2);
+    d.deliver(new Message.Notification(3, 1, Role.LOOKING, 2, 1, 0, 0));
+    d.tickN(2); // the finalize wait
+    assertThat(d.core.role()).as("1 and 3 elect without the lost peer").isEqualTo(Role.LEADING);
+  }
 }
