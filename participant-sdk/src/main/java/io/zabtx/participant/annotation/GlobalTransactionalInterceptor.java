@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.support.AopUtils;
@@ -27,12 +28,23 @@ public final class GlobalTransactionalInterceptor implements MethodInterceptor {
 
   private static final int NAME_MAX_CHARS = 256;
 
-  private final GlobalTransactionTemplate template;
+  private final Supplier<GlobalTransactionTemplate> template;
   // One entry per (method, class) of the application's code: bounded by the code, not by calls.
   private final Map<MethodClassKey, Optional<GlobalTransactionDefinition>> definitions =
       new ConcurrentHashMap<>();
 
   public GlobalTransactionalInterceptor(GlobalTransactionTemplate template) {
+    Objects.requireNonNull(template, "template");
+    this.template = () -> template;
+  }
+
+  /**
+   * An interceptor that looks the template up at its first use. The auto-configuration uses this:
+   * the advisor is created while Spring is still creating bean post-processors, and asking for the
+   * template then would create the client and the application's MeterRegistry too early (the
+   * registry would miss its post-processing: common tags, filters, binders).
+   */
+  public GlobalTransactionalInterceptor(Supplier<GlobalTransactionTemplate> template) {
     this.template = Objects.requireNonNull(template, "template");
   }
 
@@ -47,7 +59,7 @@ public final class GlobalTransactionalInterceptor implements MethodInterceptor {
     if (definition.isEmpty()) {
       return invocation.proceed();
     }
-    return template.execute(definition.get(), tx -> invocation.proceed());
+    return template.get().execute(definition.get(), tx -> invocation.proceed());
   }
 
   /** A class-level annotation covers public business methods, not toString, equals and such. */

@@ -117,19 +117,19 @@ public class ZabtxParticipantAutoConfiguration {
   @Import(AnnotationSupport.AutoProxy.class)
   static class AnnotationSupport {
 
-    @Bean
-    @ConditionalOnMissingBean
-    GlobalTransactionalInterceptor globalTransactionalInterceptor(
-        GlobalTransactionTemplate template) {
-      return new GlobalTransactionalInterceptor(template);
-    }
-
+    /**
+     * Static and lazy on purpose: the auto-proxy creator instantiates advisors while bean
+     * post-processors are still being created; resolving the template (client, MeterRegistry) at
+     * that moment would create the application's MeterRegistry before its post-processor could
+     * configure it (no common tags, no binders).
+     */
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     @ConditionalOnMissingBean
-    GlobalTransactionalAdvisor globalTransactionalAdvisor(
-        GlobalTransactionalInterceptor interceptor) {
-      return new GlobalTransactionalAdvisor(interceptor);
+    static GlobalTransactionalAdvisor globalTransactionalAdvisor(
+        ObjectProvider<GlobalTransactionTemplate> template) {
+      return new GlobalTransactionalAdvisor(
+          new GlobalTransactionalInterceptor(template::getObject));
     }
 
     /** Makes sure an advisor auto-proxy creator exists (Boot's AOP support may be absent). */
